@@ -1,0 +1,37 @@
+package io.vippy.core;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vippy.core.model.LoadBalancer;
+import io.vippy.core.reconciler.Reconciler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Start-up reconciles everything stored; SIGTERM withdraws the routes and closes the BGP sessions but leaves
+ * the kernel's load balancing in place, so a restart does not cut established connections.
+ */
+@ApplicationScoped
+public class VippyLifecycle {
+    private static final Logger LOG = Logger.getLogger(VippyLifecycle.class);
+    private static final Duration ANNOUNCER_SHUTDOWN = Duration.ofSeconds(5);
+
+    void onStart(@Observes StartupEvent event, LoadBalancerRegistry registry, Reconciler reconciler,
+            AddressProvider addresses, Dataplane dataplane) {
+        List<LoadBalancer> stored = registry.list();
+        LOG.infof("Vippy starting: %d load balancer(s) stored, address provider %s, dataplane %s",
+                stored.size(), addresses.name(), dataplane.name());
+        reconciler.start(stored).subscribe().with(
+                ok -> LOG.infof("reconciling %d stored load balancer(s)", stored.size()),
+                failure -> LOG.errorf("start-up reconcile failed: %s", failure.getMessage()));
+    }
+
+    void onStop(@Observes ShutdownEvent event, Reconciler reconciler, RouteAnnouncer announcer) {
+        reconciler.stop();
+        announcer.shutdown(ANNOUNCER_SHUTDOWN);
+        LOG.info("Vippy stopped: routes withdrawn, kernel load balancing left in place");
+    }
+}

@@ -1,0 +1,96 @@
+package io.vippy.core.events;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vippy.core.model.LoadBalancer;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Fans changes out to any number of watchers, in order. Each watcher may fall behind by at most
+ * {@code maxLag} events beyond its snapshot; past that it receives {@link LoadBalancerEvent.Type#RESYNC} and
+ * its stream ends, so one slow watcher never holds up the others or grows memory without bound.
+ *
+ * <p>Callers publish under the same lock they take the snapshot under, which is what makes "snapshot, then
+ * every later change" exact: see {@link #watch}.
+ */
+public final class LoadBalancerEvents {
+    private final int maxLag;
+    private final AtomicLong revision = new AtomicLong();
+    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+
+    public LoadBalancerEvents(int maxLag) {
+        this.maxLag = maxLag;
+    }
+
+    /** The revision of the last change. */
+    public long revision() {
+        return revision.get();
+    }
+
+    /** Publishes a change to every watcher. Call it under the lock that guards the state. */
+    public void publish(LoadBalancerEvent.Type type, LoadBalancer loadBalancer) {
+        LoadBalancerEvent event = new LoadBalancerEvent(type, revision.incrementAndGet(), loadBalancer);
+        for (Watcher watcher : watchers) {
+            watcher.offer(event);
+        }
+    }
+
+    /**
+     * A stream of the current state, then every change. {@code lockedSnapshot} runs under {@code lock}, the lock
+     * publishers hold, so no change falls between the snapshot and the live events.
+     */
+    public Multi<LoadBalancerEvent> watch(Object lock, Supplier<Collection<LoadBalancer>> lockedSnapshot) {
+        return Multi.createFrom().deferred(() -> {
+            Watcher watcher = new Watcher();
+            return Multi.createFrom().<LoadBalancerEvent>emitter(emitter -> {
+                synchronized (lock) {
+                    Collection<LoadBalancer> snapshot = lockedSnapshot.get();
+                    watcher.start(emitter, snapshot.size() + 1L + maxLag);
+                    long at = revision.get();
+                    for (LoadBalancer lb : snapshot) {
+                        watcher.offer(new LoadBalancerEvent(LoadBalancerEvent.Type.SNAPSHOT, at, lb));
+                    }
+                    watcher.offer(new LoadBalancerEvent(LoadBalancerEvent.Type.SNAPSHOT_END, at, null));
+                    watchers.add(watcher);
+                }
+                emitter.onTermination(() -> watchers.remove(watcher));
+            }).onItem().invoke(watcher::delivered);
+        });
+    }
+
+    /** A subscriber and how many events it has been sent but not yet taken. */
+    private final class Watcher {
+        private final AtomicLong undelivered = new AtomicLong();
+        private MultiEmitter<? super LoadBalancerEvent> emitter;
+        private long limit;
+        private boolean ended;
+
+        void start(MultiEmitter<? super LoadBalancerEvent> emitter, long limit) {
+            this.emitter = emitter;
+            this.limit = limit;
+        }
+
+        void delivered(LoadBalancerEvent event) {
+            undelivered.decrementAndGet();
+        }
+
+        synchronized void offer(LoadBalancerEvent event) {
+            if (ended) {
+                return;
+            }
+            if (undelivered.get() >= limit) {
+                ended = true;
+                watchers.remove(this);
+                emitter.emit(new LoadBalancerEvent(LoadBalancerEvent.Type.RESYNC, event.revision(), null));
+                emitter.complete();
+                return;
+            }
+            undelivered.incrementAndGet();
+            emitter.emit(event);
+        }
+    }
+}

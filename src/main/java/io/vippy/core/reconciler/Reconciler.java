@@ -1,0 +1,251 @@
+package io.vippy.core.reconciler;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vippy.core.AddressBinder;
+import io.vippy.core.AddressProvider;
+import io.vippy.core.Dataplane;
+import io.vippy.core.KernelExecutor;
+import io.vippy.core.LoadBalancerRegistry;
+import io.vippy.core.RealServer;
+import io.vippy.core.Route;
+import io.vippy.core.RouteAnnouncer;
+import io.vippy.core.ServiceKey;
+import io.vippy.core.VirtualService;
+import io.vippy.core.model.LoadBalancer;
+import io.vippy.core.model.LoadBalancerStatus;
+import io.vippy.core.model.PermanentFailure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Drives each load balancer from its recorded state to the host: allocate address, bind address, program
+ * service, announce route; and on delete, withdraw route, unprogram service, unbind address, release
+ * address, forget. Every step is idempotent, so a pass can always be run again: after a change, after a
+ * transient failure (with backoff), and for everything stored at start-up. Passes for one load balancer
+ * never overlap; a change during a pass runs one more pass afterwards.
+ */
+@ApplicationScoped
+public class Reconciler {
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+
+    private final LoadBalancerRegistry registry;
+    private final AddressProvider addresses;
+    private final AddressBinder binder;
+    private final Dataplane dataplane;
+    private final KernelExecutor kernel;
+    private final RouteTable routes;
+    private final Map<UUID, PassSlot> slots = new ConcurrentHashMap<>();
+    private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
+    private volatile boolean started;
+    private volatile boolean stopped;
+
+    Reconciler(LoadBalancerRegistry registry, AddressProvider addresses, AddressBinder binder, Dataplane dataplane,
+            KernelExecutor kernel, RouteAnnouncer announcer) {
+        this.registry = registry;
+        this.addresses = addresses;
+        this.binder = binder;
+        this.dataplane = dataplane;
+        this.kernel = kernel;
+        this.routes = new RouteTable(announcer);
+    }
+
+    /** Per load balancer: whether a pass runs, whether another is owed, and how many failed in a row. */
+    private static final class PassSlot {
+        boolean running;
+        boolean again;
+        int failures;
+    }
+
+    /**
+     * Start-up: let the provider adopt what the stored load balancers hold, make the kernel match the stored
+     * services (leaving matching ones untouched), then reconcile everything.
+     */
+    public Uni<Void> start(Collection<LoadBalancer> stored) {
+        List<VirtualService> desired = stored.stream()
+                .filter(lb -> lb.address() != null && lb.status() != LoadBalancerStatus.DELETING)
+                .map(Reconciler::virtualService)
+                .toList();
+        return addresses.restore(stored)
+                .chain(() -> onKernel(() -> dataplane.sync(desired)))
+                .invoke(() -> {
+                    started = true;
+                    stored.forEach(lb -> trigger(lb.uuid()));
+                    beforeStart.forEach(this::trigger);
+                    beforeStart.clear();
+                });
+    }
+
+    /** Stops starting passes; what runs finishes. Kernel state stays as it is. */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Asks for a pass over this load balancer; cheap, and coalesced with any pass already running. */
+    public void trigger(UUID uuid) {
+        if (stopped) {
+            return;
+        }
+        if (!started) {
+            beforeStart.add(uuid);
+            return;
+        }
+        PassSlot slot = slots.computeIfAbsent(uuid, u -> new PassSlot());
+        synchronized (slot) {
+            if (slot.running) {
+                slot.again = true;
+                return;
+            }
+            slot.running = true;
+        }
+        runPass(uuid, slot);
+    }
+
+    private void runPass(UUID uuid, PassSlot slot) {
+        Uni.createFrom().deferred(() -> pass(uuid))
+                .subscribe().with(ok -> passEnded(uuid, slot, null), failure -> passEnded(uuid, slot, failure));
+    }
+
+    private void passEnded(UUID uuid, PassSlot slot, Throwable failure) {
+        boolean again;
+        synchronized (slot) {
+            again = slot.again && !stopped;
+            slot.again = false;
+            slot.running = again;
+            slot.failures = failure == null ? 0 : slot.failures + 1;
+        }
+        if (again) {
+            runPass(uuid, slot);
+        } else if (failure != null && !(failure instanceof PermanentFailure)) {
+            Duration delay = Backoff.delay(slot.failures);
+            LOG.debugf("load balancer %s: retry %d in %d ms", uuid, slot.failures, delay.toMillis());
+            Uni.createFrom().voidItem().onItem().delayIt().by(delay).subscribe().with(x -> trigger(uuid));
+        } else if (registry.get(uuid).isEmpty()) {
+            slots.remove(uuid);
+        }
+    }
+
+    private Uni<Void> pass(UUID uuid) {
+        return onWorker(() -> registry.get(uuid))
+                .chain(found -> found.map(lb -> lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb) : bringUp(lb))
+                        .orElse(Uni.createFrom().voidItem())
+                        .onFailure().call(failure -> recordFailure(uuid, failure)));
+    }
+
+    private Uni<Void> bringUp(LoadBalancer lb) {
+        return allocateAddress(lb)
+                .call(this::bindAddress)
+                .call(this::programService)
+                .call(this::announceRoute)
+                .chain(this::markActive);
+    }
+
+    private Uni<Void> tearDown(LoadBalancer lb) {
+        InetAddress address = lb.address();
+        if (address == null) {
+            return forget(lb);
+        }
+        return withdrawRoute(address)
+                .chain(() -> unprogramService(lb))
+                .chain(() -> unbindAddress(address))
+                .chain(() -> addresses.release(lb.uuid(), address))
+                .chain(() -> forget(lb));
+    }
+
+    private Uni<LoadBalancer> allocateAddress(LoadBalancer lb) {
+        if (lb.address() != null) {
+            return Uni.createFrom().item(lb);
+        }
+        return addresses.allocate(lb.uuid(), lb.ipFamily())
+                .chain(address -> onWorker(() -> registry.update(lb.uuid(), current -> current.withAddress(address))));
+    }
+
+    private Uni<Void> bindAddress(LoadBalancer lb) {
+        return onKernel(() -> binder.bind(lb.address()));
+    }
+
+    private Uni<Void> programService(LoadBalancer lb) {
+        return onKernel(() -> dataplane.program(virtualService(lb)));
+    }
+
+    private Uni<Void> announceRoute(LoadBalancer lb) {
+        return Uni.createFrom().item(() -> {
+            routes.advertise(Route.of(lb.address()));
+            return null;
+        });
+    }
+
+    private Uni<Void> markActive(LoadBalancer lb) {
+        return onWorker(() -> registry.update(lb.uuid(), current -> current.status() == LoadBalancerStatus.DELETING
+                ? current
+                : current.withStatus(LoadBalancerStatus.ACTIVE, ""))).replaceWithVoid();
+    }
+
+    private Uni<Void> withdrawRoute(InetAddress address) {
+        return Uni.createFrom().item(() -> {
+            routes.withdraw(address);
+            return null;
+        });
+    }
+
+    private Uni<Void> unprogramService(LoadBalancer lb) {
+        return onKernel(() -> dataplane.unprogram(serviceKey(lb)));
+    }
+
+    private Uni<Void> unbindAddress(InetAddress address) {
+        return onKernel(() -> binder.unbind(address));
+    }
+
+    private Uni<Void> forget(LoadBalancer lb) {
+        return onWorker(() -> {
+            registry.remove(lb.uuid());
+            return null;
+        });
+    }
+
+    /** Shows the failure on the load balancer: FAILED when retrying cannot help, else the retry to come. */
+    private Uni<Void> recordFailure(UUID uuid, Throwable failure) {
+        String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        boolean permanent = failure instanceof PermanentFailure;
+        LOG.warnf("load balancer %s: %s%s", uuid, reason, permanent ? "" : " (will retry)");
+        return onWorker(() -> registry.get(uuid).map(lb -> registry.update(uuid, current -> {
+            if (current.status() == LoadBalancerStatus.DELETING) {
+                return current.withStatus(LoadBalancerStatus.DELETING, "teardown failed, retrying: " + reason);
+            }
+            return permanent
+                    ? current.withStatus(LoadBalancerStatus.FAILED, reason)
+                    : current.withStatus(LoadBalancerStatus.PENDING, "retrying after: " + reason);
+        }))).replaceWithVoid();
+    }
+
+    static ServiceKey serviceKey(LoadBalancer lb) {
+        return new ServiceKey(lb.address(), lb.protocol(), lb.port());
+    }
+
+    static VirtualService virtualService(LoadBalancer lb) {
+        List<RealServer> reals = lb.backends().stream()
+                .map(b -> new RealServer(b.ip(), b.port(), b.weight()))
+                .toList();
+        return new VirtualService(serviceKey(lb), lb.scheduler(), reals);
+    }
+
+    private Uni<Void> onKernel(Runnable work) {
+        return Uni.createFrom().<Void>item(() -> {
+            work.run();
+            return null;
+        }).runSubscriptionOn(kernel);
+    }
+
+    private static <T> Uni<T> onWorker(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}

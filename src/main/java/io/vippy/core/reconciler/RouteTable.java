@@ -1,0 +1,30 @@
+package io.vippy.core.reconciler;
+
+import io.vippy.core.Route;
+import io.vippy.core.RouteAnnouncer;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The routes Vippy wants advertised; every change hands the announcer the whole desired set. */
+final class RouteTable {
+    private final RouteAnnouncer announcer;
+    private final Map<InetAddress, Route> routes = new LinkedHashMap<>();
+
+    RouteTable(RouteAnnouncer announcer) {
+        this.announcer = announcer;
+    }
+
+    synchronized void advertise(Route route) {
+        if (!route.equals(routes.put(route.address(), route))) {
+            announcer.announce(Set.copyOf(routes.values()));
+        }
+    }
+
+    synchronized void withdraw(InetAddress address) {
+        if (routes.remove(address) != null) {
+            announcer.announce(Set.copyOf(routes.values()));
+        }
+    }
+}
