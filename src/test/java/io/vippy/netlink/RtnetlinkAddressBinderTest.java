@@ -34,12 +34,15 @@ class RtnetlinkAddressBinderTest {
 
     @AfterEach
     void removeNamespace() throws Exception {
-        if (kernelThread != null) {
-            kernelThread.submit(binder::close).get(10, TimeUnit.SECONDS);
-            kernelThread.shutdownNow();
-        }
-        if (namespace != null) {
-            namespace.close();
+        try {
+            if (kernelThread != null) {
+                kernelThread.submit(binder::close).get(10, TimeUnit.SECONDS);
+                kernelThread.shutdownNow();
+            }
+        } finally {
+            if (namespace != null) {
+                namespace.close();
+            }
         }
     }
 
