@@ -4,8 +4,11 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
-/** The few libc calls Vippy makes directly. Package-private: the rest of Vippy speaks JDK types. */
-interface LibC {
+/**
+ * The few libc calls Vippy makes directly; the rest of Vippy speaks JDK types. Public only because jnr-ffi
+ * generates the implementation in its own class loader, which cannot implement a package-private interface.
+ */
+public interface LibC {
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;
     int CLONE_NEWNET = 0x40000000;
