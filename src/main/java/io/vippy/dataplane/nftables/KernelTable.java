@@ -1,0 +1,101 @@
+package io.vippy.dataplane.nftables;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vippy.core.ServiceKey;
+import io.vippy.core.model.Addresses;
+import io.vippy.core.model.Protocol;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Vippy's table as the kernel holds it, parsed from libnftables' JSON ({@code nft -j list table ip vippy}):
+ * the services and backends maps (with their per-element counters) and the names of the chains.
+ */
+record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, Map<ServiceKey, Long> serviceCounts,
+        Map<ServiceKey, Map<BackendAddress, Long>> backendCounts, Set<String> chains) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static KernelTable absent() {
+        return new KernelTable(false, Map.of(), Map.of(), Map.of(), Set.of());
+    }
+
+    /** Lists the family's table; a table that does not exist reads as {@link #absent()}. */
+    static KernelTable read(NftContext context, NftFamily family) {
+        String output;
+        try {
+            output = context.listJson("list table " + family.wireName() + " " + VippyRuleset.TABLE);
+        } catch (NftException e) {
+            if (e.isNotFound()) {
+                return absent();
+            }
+            throw e;
+        }
+        return parse(output);
+    }
+
+    static KernelTable parse(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new NftException("libnftables printed JSON Vippy cannot read: " + e.getMessage(), json);
+        }
+        Map<ServiceKey, Selector> selectors = new HashMap<>();
+        Map<ServiceKey, Long> serviceCounts = new HashMap<>();
+        Map<ServiceKey, Map<Integer, BackendAddress>> slots = new HashMap<>();
+        Map<ServiceKey, Map<BackendAddress, Long>> backendCounts = new HashMap<>();
+        Set<String> chains = new HashSet<>();
+        for (JsonNode item : root.path("nftables")) {
+            if (item.has("chain")) {
+                chains.add(item.get("chain").path("name").asText());
+            }
+            JsonNode map = item.path("map");
+            String name = map.path("name").asText();
+            for (JsonNode element : map.path("elem")) {
+                JsonNode key = element.get(0);
+                JsonNode counter = key.path("elem").path("counter");
+                JsonNode parts = key.has("elem") ? key.get("elem").path("val").path("concat") : key.path("concat");
+                ServiceKey service = serviceKey(parts);
+                if (name.equals(VippyRuleset.SERVICES)) {
+                    Selector selector = Selector.parseVerdict(verdict(element.get(1)));
+                    if (selector != null) {
+                        selectors.put(service, selector);
+                    }
+                    serviceCounts.merge(service, counter.path("packets").asLong(), Long::sum);
+                } else if (name.equals(VippyRuleset.BACKENDS)) {
+                    JsonNode value = element.get(1).path("concat");
+                    BackendAddress backend = new BackendAddress(
+                            Addresses.parseLiteral(value.get(0).asText(), "backend"), value.get(1).asInt());
+                    slots.computeIfAbsent(service, k -> new TreeMap<>()).put(parts.get(3).asInt(), backend);
+                    backendCounts.computeIfAbsent(service, k -> new HashMap<>())
+                            .merge(backend, counter.path("packets").asLong(), Long::sum);
+                }
+            }
+        }
+        Map<ServiceKey, ProgrammedService> services = new HashMap<>();
+        Set<ServiceKey> keys = new HashSet<>(selectors.keySet());
+        keys.addAll(slots.keySet());
+        for (ServiceKey key : keys) {
+            services.put(key, new ProgrammedService(key, selectors.get(key), slots.getOrDefault(key, Map.of())));
+        }
+        return new KernelTable(true, services, serviceCounts, backendCounts, chains);
+    }
+
+    private static ServiceKey serviceKey(JsonNode concat) {
+        return new ServiceKey(Addresses.parseLiteral(concat.get(0).asText(), "service address"),
+                Protocol.parse(concat.get(1).asText()), concat.get(2).asInt());
+    }
+
+    /** {"goto": {"target": "numgen-2"}} as "goto numgen-2", {"drop": null} as "drop". */
+    private static String verdict(JsonNode value) {
+        String kind = value.fieldNames().next();
+        JsonNode target = value.path(kind).path("target");
+        return target.isMissingNode() ? kind : kind + " " + target.asText();
+    }
+}

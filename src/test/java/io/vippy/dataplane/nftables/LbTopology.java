@@ -1,0 +1,250 @@
+package io.vippy.dataplane.nftables;
+
+import io.vippy.netlink.NetworkNamespace;
+import io.vippy.testing.TestNamespace;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * client (10.10.0.2) -> lb (10.10.0.1, VIP on lo) -> backends be1..beN (10.20.i.2, lb side 10.20.i.1).
+ * Backends have no route back to the client: replies only work because Vippy masquerades (full NAT).
+ * Each backend runs a tiny TCP and UDP server on {@link #PORTS} (from a thread inside its namespace) that
+ * answers its name; a TCP connection then echoes each line it receives, prefixed with the name.
+ */
+final class LbTopology implements AutoCloseable {
+    static final int[] PORTS = {80, 81, 82, 83, 84, 85, 86};
+    static final InetAddress VIP = address("203.0.113.10");
+    static final int TIMEOUT_MS = 3000;
+
+    final TestNamespace client;
+    final TestNamespace lb;
+    final List<TestNamespace> backends = new ArrayList<>();
+    /** Dataplane calls run here: a thread inside the lb namespace, like the core's kernel thread. */
+    final ExecutorService kernelThread;
+    private final ExecutorService clientThreads;
+    private final List<ExecutorService> serverThreads = new ArrayList<>();
+    private final List<AutoCloseable> sockets = new ArrayList<>();
+
+    LbTopology(int backendCount) {
+        client = TestNamespace.create("vnft");
+        lb = TestNamespace.create("vnft");
+        client.link(lb, "c0", "10.10.0.2/24", "lbc", "10.10.0.1/24");
+        client.exec("ip", "route", "add", "default", "via", "10.10.0.1").orThrow();
+        lb.exec("ip", "addr", "add", "203.0.113.10/32", "dev", "lo").orThrow();
+        for (int i = 1; i <= backendCount; i++) {
+            TestNamespace backend = TestNamespace.create("vnft");
+            backends.add(backend);
+            lb.link(backend, "b" + i, "10.20." + i + ".1/24", "eth0", "10.20." + i + ".2/24");
+        }
+        kernelThread = Executors.newSingleThreadExecutor(NetworkNamespace.named(lb.name()).threadFactory("lb-kernel"));
+        clientThreads = Executors.newFixedThreadPool(8, NetworkNamespace.named(client.name()).threadFactory("client"));
+        for (int i = 1; i <= backendCount; i++) {
+            startServers("be" + i, backends.get(i - 1));
+        }
+    }
+
+    static InetAddress address(String literal) {
+        return io.vippy.core.model.Addresses.parseLiteral(literal, "test address");
+    }
+
+    static InetAddress backendAddress(int index) {
+        return address("10.20." + index + ".2");
+    }
+
+    /** Runs a dataplane call on the lb's kernel thread. */
+    <T> T inLb(Callable<T> call) {
+        return await(kernelThread.submit(call));
+    }
+
+    void inLb(Runnable call) {
+        await(kernelThread.submit(call));
+    }
+
+    /** One TCP connection from the client: the name of the backend that answered. Closed with RST. */
+    String request(int port) {
+        return request(port, 0);
+    }
+
+    /** As {@link #request(int)}, from a fixed client source port (0: any). */
+    String request(int port, int sourcePort) {
+        return await(requestAsync(port, sourcePort));
+    }
+
+    /**
+     * Submits a request without waiting. The client resets the connection (SO_LINGER 0) instead of closing
+     * it, so no TIME_WAIT socket blocks the next connection from the same source port.
+     */
+    Future<String> requestAsync(int port, int sourcePort) {
+        return clientThreads.submit(() -> {
+            try (Socket socket = new Socket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(sourcePort));
+                socket.connect(new InetSocketAddress(VIP, port), TIMEOUT_MS);
+                socket.setSoTimeout(TIMEOUT_MS);
+                String name = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine();
+                socket.setSoLinger(true, 0);
+                return name;
+            }
+        });
+    }
+
+    /** One UDP datagram from a fresh client socket: the name in the reply. */
+    String udpRequest(int port) {
+        return await(clientThreads.submit(() -> {
+            try (DatagramSocket socket = new DatagramSocket()) {
+                socket.setSoTimeout(TIMEOUT_MS);
+                byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+                socket.send(new DatagramPacket(hello, hello.length, VIP, port));
+                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                socket.receive(reply);
+                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).trim();
+            }
+        }));
+    }
+
+    /** A long-lived TCP connection through the VIP, opened from the client namespace. */
+    final class Session implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedReader reader;
+        final String backend;
+
+        Session(int port) {
+            socket = await(clientThreads.submit(() -> {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(VIP, port), TIMEOUT_MS);
+                s.setSoTimeout(TIMEOUT_MS);
+                return s;
+            }));
+            try {
+                reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                backend = reader.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Sends a line, returns the echo ("beN line"). */
+        String echo(String line) throws IOException {
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return reader.readLine();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private void startServers(String name, TestNamespace namespace) {
+        ExecutorService threads = Executors.newCachedThreadPool(
+                NetworkNamespace.named(namespace.name()).threadFactory(name));
+        serverThreads.add(threads);
+        for (int port : PORTS) {
+            ServerSocket tcp = await(threads.submit(() -> {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(port), 1024);
+                return s;
+            }));
+            DatagramSocket udp = await(threads.submit(() -> new DatagramSocket(port)));
+            sockets.add(tcp);
+            sockets.add(udp);
+            threads.submit(() -> acceptLoop(name, tcp, threads));
+            threads.submit(() -> udpLoop(name, udp));
+        }
+    }
+
+    private static void acceptLoop(String name, ServerSocket server, ExecutorService threads) {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                threads.submit(() -> serve(name, socket));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void serve(String name, Socket socket) {
+        try (socket) {
+            OutputStream out = socket.getOutputStream();
+            out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                out.write((name + " " + line + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client reset the connection: that is how short requests end
+        }
+    }
+
+    private static void udpLoop(String name, DatagramSocket socket) {
+        byte[] buffer = new byte[512];
+        byte[] reply = (name + "\n").getBytes(StandardCharsets.US_ASCII);
+        while (!socket.isClosed()) {
+            try {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                socket.receive(packet);
+                socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
+            } catch (SocketException e) {
+                return;
+            } catch (IOException e) {
+                // a lost datagram: the client times out and reports it
+            }
+        }
+    }
+
+    static <T> T await(Future<T> future) {
+        try {
+            return future.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable socket : sockets) {
+            try {
+                socket.close();
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+        serverThreads.forEach(ExecutorService::shutdownNow);
+        clientThreads.shutdownNow();
+        kernelThread.shutdownNow();
+        backends.forEach(TestNamespace::close);
+        lb.close();
+        client.close();
+    }
+}
