@@ -9,12 +9,20 @@ public class NativeException extends RuntimeException {
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int EADDRNOTAVAIL = 99;
+    public static final int ENOBUFS = 105;
 
     private final String operation;
     private final int errno;
 
     public NativeException(String operation, int errno) {
         super(operation + " failed: " + Errno.describe(errno));
+        this.operation = operation;
+        this.errno = errno;
+    }
+
+    /** With the kernel's own explanation (netlink extended ack), when it gave one. */
+    public NativeException(String operation, int errno, String kernelExplanation) {
+        super(operation + " failed: " + Errno.describe(errno) + ": " + kernelExplanation);
         this.operation = operation;
         this.errno = errno;
     }
