@@ -1,0 +1,143 @@
+package io.vippy.bgp;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vippy.bgp.session.BgpSession;
+import io.vippy.bgp.session.BgpSessionOptions;
+import io.vippy.core.BgpNeighbor;
+import io.vippy.core.BgpNeighborDiscovery;
+import io.vippy.core.PeerStatus;
+import io.vippy.core.Route;
+import io.vippy.core.RouteAnnouncer;
+import io.vippy.netlink.NetworkNamespace;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The BGP speaker: one {@link BgpSession} per neighbour, all on one event loop whose thread lives in the
+ * configured network namespace (sockets belong to the namespace of the thread that creates them).
+ * {@link #announce} only records the desired set and nudges every session, which sends the difference at once.
+ */
+@ApplicationScoped
+public class BgpSpeaker implements RouteAnnouncer {
+    private static final Logger LOG = Logger.getLogger(BgpSpeaker.class);
+    private static final Duration SHUTDOWN_ON_EXIT = Duration.ofSeconds(5);
+
+    private final BgpConfig config;
+    private final Instance<BgpNeighborDiscovery> discovery;
+    private final NetworkNamespace namespace;
+    private final List<BgpSession> sessions = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean shutDown = new AtomicBoolean();
+    private BgpSessionOptions options;
+    private EventLoopGroup eventLoops;
+    private volatile Set<Route> desired = Set.of();
+
+    @Inject
+    BgpSpeaker(BgpConfig config, NetworkNamespace namespace, Instance<BgpNeighborDiscovery> discovery) {
+        this.config = config;
+        this.namespace = namespace;
+        this.discovery = discovery;
+    }
+
+    /** A speaker outside CDI (tests, tools): start it with {@link #start}. */
+    public BgpSpeaker(BgpSessionOptions options, NetworkNamespace namespace) {
+        this.config = null;
+        this.discovery = null;
+        this.namespace = namespace;
+        this.options = options;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("BGP is off (vippy.bgp.enabled=false): no routes are announced");
+            return;
+        }
+        options = BgpConfigParser.options(config);
+        List<BgpNeighbor> configured = BgpConfigParser.neighbors(config);
+        if (!configured.isEmpty()) {
+            start(configured);
+        } else if (discovery.isResolvable()) {
+            discovery.get().discover().subscribe().with(this::start,
+                    failure -> LOG.errorf("BGP neighbour discovery failed, no routes are announced: %s", failure.getMessage()));
+        } else {
+            start(List.of());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        shutdown(SHUTDOWN_ON_EXIT);
+    }
+
+    /** Opens a session to each neighbour. */
+    public synchronized void start(List<BgpNeighbor> neighbors) {
+        if (shutDown.get() || eventLoops != null) {
+            return;
+        }
+        if (neighbors.isEmpty()) {
+            LOG.warn("BGP: no peers configured (vippy.bgp.peers) or discovered: no routes are announced");
+            return;
+        }
+        neighbors.forEach(neighbor -> BgpConfigParser.checkHoldTime(neighbor.holdTimeSeconds()));
+        Epoll.ensureAvailability();
+        eventLoops = new EpollEventLoopGroup(1, namespace.threadFactory("vippy-bgp"));
+        for (BgpNeighbor neighbor : neighbors) {
+            BgpSession session = new BgpSession(neighbor, options, eventLoops.next(), () -> desired);
+            sessions.add(session);
+            session.start();
+        }
+        LOG.infof("BGP: %d session(s) in %s", neighbors.size(), namespace);
+    }
+
+    @Override
+    public void announce(Set<Route> routes) {
+        desired = Set.copyOf(routes);
+        sessions.forEach(BgpSession::routesChanged);
+    }
+
+    @Override
+    public List<PeerStatus> peers() {
+        return sessions.stream().map(BgpSession::status).toList();
+    }
+
+    /** Idempotent: the first call withdraws, sends Cease and closes; later calls return at once. */
+    @Override
+    public void shutdown(Duration timeout) {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
+        closeSessions(sessions.stream().map(BgpSession::stop).toList(), timeout);
+    }
+
+    /** Drops every session without NOTIFICATION or withdrawal, as a crash would (graceful restart tests). */
+    void abandon() {
+        if (shutDown.compareAndSet(false, true)) {
+            closeSessions(sessions.stream().map(BgpSession::abort).toList(), SHUTDOWN_ON_EXIT);
+        }
+    }
+
+    private synchronized void closeSessions(List<CompletableFuture<Void>> closing, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("BGP: sessions did not all close within %s: %s", timeout, e.toString());
+        }
+        if (eventLoops != null) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            eventLoops.shutdownGracefully(0, left, TimeUnit.NANOSECONDS).awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+        }
+    }
+}

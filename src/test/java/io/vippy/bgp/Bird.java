@@ -1,0 +1,55 @@
+package io.vippy.bgp;
+
+import io.vippy.testing.Shell;
+import io.vippy.testing.TestNamespace;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+
+/** BIRD 2 as a peer: started in the foreground with its own control socket, queried with birdc. */
+final class Bird implements AutoCloseable {
+    private final Path socket;
+    private final PeerDaemon daemon;
+
+    Bird(BgpTopology topology, TestNamespace namespace, String name, String config) {
+        Path conf = topology.write(name + ".conf", config);
+        socket = topology.dir.resolve(name + ".ctl");
+        daemon = PeerDaemon.start(namespace, topology.dir.resolve(name + ".log"), "bird", "-f", "-c", conf.toString(),
+                "-s", socket.toString(), "-P", topology.dir.resolve(name + ".pid").toString());
+        awaitReady();
+    }
+
+    private void awaitReady() {
+        Awaitility.await("BIRD ready").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> daemon.isAlive() && birdc("show status").contains("Daemon is up"));
+    }
+
+    String birdc(String command) {
+        return Shell.run("birdc", "-s", socket.toString(), command).output();
+    }
+
+    /** Whether the routing table holds exactly this prefix, e.g. {@code 203.0.113.10/32}. */
+    boolean hasRoute(String prefix) {
+        return birdc("show route " + prefix).contains(prefix);
+    }
+
+    boolean isEstablished(String protocol) {
+        return birdc("show protocols " + protocol).contains("Established");
+    }
+
+    /** Stops and starts the daemon again, as a router reboot would. */
+    void restart() {
+        daemon.close();
+        daemon.start();
+        awaitReady();
+    }
+
+    String log() {
+        return daemon.log();
+    }
+
+    @Override
+    public void close() {
+        daemon.close();
+    }
+}
