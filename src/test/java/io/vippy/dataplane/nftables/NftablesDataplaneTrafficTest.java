@@ -107,6 +107,106 @@ class NftablesDataplaneTrafficTest {
         }
     }
 
+    @Test
+    void maglevKeepsEachFlowOnItsBackendAndMovesAFifthWhenOneOfFiveGoes() {
+        VirtualService five = service(82, Protocol.TCP, Scheduler.MH, i -> 1, 1, 2, 3, 4, 5);
+        VirtualService four = service(82, Protocol.TCP, Scheduler.MH, i -> 1, 1, 2, 3, 4);
+        topology.inLb(() -> dataplane.program(five));
+        try {
+            Map<Integer, String> first = flows(82);
+            assertEquals(first, flows(82), "the same 5-tuple lands on the same backend");
+            Map<String, Integer> spread = new TreeMap<>();
+            first.values().forEach(backend -> spread.merge(backend, 1, Integer::sum));
+            assertEquals(5, spread.size(), "all five backends get flows: " + spread);
+
+            topology.inLb(() -> dataplane.program(four));
+            Map<Integer, String> after = flows(82);
+            int moved = 0;
+            int movedNeedlessly = 0;
+            for (var flow : first.entrySet()) {
+                String now = after.get(flow.getKey());
+                assertNotEquals("be5", now, "no flow goes to the removed backend");
+                if (!now.equals(flow.getValue())) {
+                    moved++;
+                    movedNeedlessly += flow.getValue().equals("be5") ? 0 : 1;
+                }
+            }
+            double fraction = moved / (double) first.size();
+            assertTrue(fraction > 0.1 && fraction < 0.3, "about a fifth of flows move: " + moved + "/" + first.size());
+            assertTrue(movedNeedlessly <= first.size() / 20,
+                    "flows of remaining backends mostly stay: " + movedNeedlessly + " moved");
+        } finally {
+            topology.inLb(() -> dataplane.unprogram(five.key()));
+        }
+    }
+
+    @Test
+    void udpReachesEveryBackend() {
+        VirtualService service = service(85, Protocol.UDP, Scheduler.RR, i -> 1, 1, 2);
+        topology.inLb(() -> dataplane.program(service));
+        try {
+            Map<String, Integer> hits = tally(40, () -> topology.udpRequest(85));
+            assertEquals(Map.of("be1", 20, "be2", 20), hits, "each datagram from a new socket is a new flow");
+        } finally {
+            topology.inLb(() -> dataplane.unprogram(service.key()));
+        }
+    }
+
+    @Test
+    void drainingKeepsEstablishedConnectionsAndSendsNewOnesElsewhere() throws Exception {
+        VirtualService both = service(84, Protocol.TCP, Scheduler.RR, i -> 1, 1, 2);
+        topology.inLb(() -> dataplane.program(both));
+        try (LbTopology.Session session = topology.new Session(84)) {
+            int drained = Integer.parseInt(session.backend.substring(2));
+            VirtualService draining = service(84, Protocol.TCP, Scheduler.RR, i -> i == drained ? 0 : 1, 1, 2);
+            topology.inLb(() -> dataplane.program(draining));
+            Map<String, Integer> hits = tally(20, () -> topology.request(84));
+            assertEquals(Map.of("be" + (3 - drained), 20), hits, "new connections avoid the drained backend");
+            assertEquals(session.backend + " still here", session.echo("still here"),
+                    "the established connection to the drained backend keeps working");
+        } finally {
+            topology.inLb(() -> dataplane.unprogram(both.key()));
+        }
+    }
+
+    @Test
+    void aRestartedDataplaneAdoptsTheKernelStateWithoutChangingIt() throws Exception {
+        VirtualService web = service(86, Protocol.TCP, Scheduler.MH, i -> 1, 1, 2, 3);
+        VirtualService dns = service(86, Protocol.UDP, Scheduler.WRR, i -> i, 1, 2);
+        topology.inLb(() -> dataplane.sync(List.of(web, dns)));
+        NftablesDataplane restarted = new NftablesDataplane();
+        try (LbTopology.Session session = topology.new Session(86)) {
+            String before = listTable();
+            topology.inLb(() -> restarted.sync(List.of(web, dns)));
+            assertEquals(before, listTable(), "sync with the same desired state changes nothing");
+            assertEquals(session.backend + " ping", session.echo("ping"), "the established connection survives");
+
+            topology.inLb(() -> restarted.sync(List.of(web)));
+            String after = listTable();
+            assertTrue(after.contains("203.0.113.10 . tcp . 86") && !after.contains("203.0.113.10 . udp . 86"),
+                    "sync removes the service that is no longer desired:\n" + after);
+            String answer = topology.request(86);
+            assertTrue(answer != null && answer.matches("be[123]"), "the kept service still answers: " + answer);
+        } finally {
+            topology.inLb(() -> restarted.sync(List.of()));
+            topology.inLb(restarted::close);
+            topology.inLb(() -> dataplane.sync(List.of()));
+        }
+    }
+
+    /** Backend per client source port, for 250 fixed source ports. */
+    private static Map<Integer, String> flows(int port) {
+        Map<Integer, String> flows = new TreeMap<>();
+        for (int sourcePort = 40000; sourcePort < 40250; sourcePort++) {
+            flows.put(sourcePort, topology.request(port, sourcePort));
+        }
+        return flows;
+    }
+
+    private static String listTable() {
+        return topology.lb.exec("nft", "list", "table", "ip", "vippy").orThrow();
+    }
+
     static VirtualService service(int port, Protocol protocol, Scheduler scheduler, IntFunction<Integer> weight,
             int... backends) {
         List<RealServer> reals = new ArrayList<>();
