@@ -96,14 +96,26 @@ final class VippyRuleset {
         String ip = tx.family().wireName();
         String slot = switch (selector.kind()) {
             case NUMGEN -> "numgen inc mod " + selector.modulus();
-            case JHASH -> "jhash " + ip + " saddr . th sport . " + ip + " daddr . th dport mod " + selector.modulus()
-                    + " seed " + JHASH_SEED;
+            case JHASH -> "jhash " + hashedTuple(tx.family()) + " mod " + selector.modulus() + " seed " + JHASH_SEED;
             case NONE -> throw new IllegalArgumentException("no chain for a service without backends");
         };
         String chain = selector.chainName();
         tx.addChain(chain).addRule(chain, "meta l4proto { tcp, udp } meta mark set meta mark | "
                 + mark() + " dnat " + ip + " to " + ip + " daddr . meta l4proto . th dport . " + slot + " map @"
                 + BACKENDS);
+    }
+
+    /**
+     * What the Maglev slot hashes. IPv6 hashes the client's address and port only: the 4-tuple is 40 bytes,
+     * which with the map key overflows nft 1.0.6's registers ("BUG: register reg_low 12 invalid", then abort).
+     * The destination is the service's own address and port, the same for every flow it gets, so consistency
+     * across nodes is unchanged.
+     */
+    private static String hashedTuple(NftFamily family) {
+        String ip = family.wireName();
+        return family == NftFamily.IP6
+                ? ip + " saddr . th sport"
+                : ip + " saddr . th sport . " + ip + " daddr . th dport";
     }
 
     static NftTransaction.Element serviceElement(ServiceKey key, Selector selector) {
