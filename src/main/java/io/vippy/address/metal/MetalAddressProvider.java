@@ -19,6 +19,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -151,9 +152,9 @@ public class MetalAddressProvider implements AddressProvider {
                         reservation.address());
                 continue;
             }
-            byLoadBalancer.computeIfAbsent(owner.get(), k -> new java.util.ArrayList<>()).add(reservation);
+            byLoadBalancer.computeIfAbsent(owner.get(), k -> new ArrayList<>()).add(reservation);
         }
-        List<Uni<Void>> steps = new java.util.ArrayList<>();
+        List<Uni<Void>> steps = new ArrayList<>();
         byLoadBalancer.forEach((owner, held) -> {
             LoadBalancer lb = stored.get(owner);
             if (lb == null) {

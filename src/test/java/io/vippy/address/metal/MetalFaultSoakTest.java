@@ -24,12 +24,13 @@ import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * 50 load balancers reserved and released concurrently while one API request in five fails at random
  * (5xx, 429, connections dropped before or after the commit, answers slower than the timeout). At the end
- * every load balancer had exactly one reservation, and none of ours is left; the other cluster's stays.
+ * (seeded, so a failure replays) every load balancer had exactly one reservation, and none of ours is left; the other cluster's stays.
  */
 @QuarkusTest
 @TestProfile(MetalTestProfile.class)
@@ -48,15 +49,16 @@ class MetalFaultSoakTest {
         metal.close();
     }
 
-    @Test
-    void fiftyCreatesAndDeletesUnderRandomFaultsLeakAndDuplicateNothing() {
+    @ParameterizedTest
+    @ValueSource(longs = {20261126L, 7L, 424242L})
+    void fiftyCreatesAndDeletesUnderRandomFaultsLeakAndDuplicateNothing(long seed) {
         String theirs = metal.fake.state().seedReservation(List.of("vippy", "vippy:cluster=other"));
         MetalRetryPolicy patient = new MetalRetryPolicy(10, Duration.ofMillis(20), Duration.ofMillis(500),
                 Duration.ofSeconds(3));
         MetalClient client = metal.client(MetalFixture.TOKEN, Duration.ofMillis(400), patient, 250);
         MetalAddressProvider provider = metal.provider(client, "soak");
         metal.fake.faults().delay(Duration.ofMillis(800));
-        metal.fake.faults().randomly(0.2, 20261126L);
+        metal.fake.faults().randomly(0.2, seed);
         List<UUID> loadBalancers = IntStream.range(0, LOAD_BALANCERS).mapToObj(i -> UUID.randomUUID()).toList();
         long start = System.nanoTime();
 
@@ -84,7 +86,7 @@ class MetalFaultSoakTest {
             injected.put(kind, metal.fake.faults().injected(kind));
             assertTrue(injected.get(kind) > 0, "the soak never injected " + kind);
         }
-        LOG.infof("Soak: %d creates and deletes, %d API requests, faults %s, %d ms", LOAD_BALANCERS,
-                metal.fake.requests().size(), injected, millis);
+        LOG.infof("Soak (seed %d): %d creates and deletes, %d API requests, faults %s, %d ms", seed,
+                LOAD_BALANCERS, metal.fake.requests().size(), injected, millis);
     }
 }

@@ -21,9 +21,10 @@ import java.util.function.Supplier;
  * metadata document, {@code X-Auth-Token} (401), {@code {"errors": [..]}} bodies, pagination {@code meta},
  * plus the {@link FakeMetalFaults}. The API lives under {@value #API_PATH}; the metadata service at the root.
  *
- * <p>Standalone, for local demos: {@code ./mvnw -o -q test-compile dependency:build-classpath
- * -Dmdep.outputFile=/tmp/cp} then {@code java -cp target/test-classes:target/classes:$(cat /tmp/cp)
- * io.vippy.address.metal.fake.FakeMetalApi}; it prints the environment to start Vippy against it.
+ * <p>Standalone, for local demos: {@code ./mvnw -q test-compile dependency:build-classpath
+ * -Dmdep.outputFile=/tmp/cp} (the dependency plugin is fetched once, online), then
+ * {@code java -cp target/test-classes:target/classes:$(cat /tmp/cp) io.vippy.address.metal.fake.FakeMetalApi};
+ * it prints the token, project and URLs to start Vippy against it, and runs until killed.
  */
 public final class FakeMetalApi implements AutoCloseable {
     public static final String API_PATH = "/metal/v1";
