@@ -4,8 +4,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.reconciler.Reconciler;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -17,9 +19,14 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class VippyLifecycle {
     private static final Logger LOG = Logger.getLogger(VippyLifecycle.class);
+    private static final int LAST = Interceptor.Priority.PLATFORM_AFTER + 1000;
     private static final Duration ANNOUNCER_SHUTDOWN = Duration.ofSeconds(5);
 
-    void onStart(@Observes StartupEvent event, LoadBalancerRegistry registry, Reconciler reconciler,
+    /**
+     * Runs after every other start-up observer, so that a subsystem refusing its configuration stops start-up
+     * before any kernel state is touched.
+     */
+    void onStart(@Observes @Priority(LAST) StartupEvent event, LoadBalancerRegistry registry, Reconciler reconciler,
             AddressProvider addresses, Dataplane dataplane) {
         List<LoadBalancer> stored = registry.list();
         LOG.infof("Vippy starting: %d load balancer(s) stored, address provider %s, dataplane %s",

@@ -2,6 +2,7 @@ package io.vippy.dataplane;
 
 import io.vippy.core.Dataplane;
 import io.vippy.core.VippyConfig;
+import io.vippy.core.model.InvalidConfigException;
 import io.vippy.dataplane.nftables.NftablesDataplane;
 import io.vippy.netlink.NetworkNamespace;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,8 +35,8 @@ public class DataplaneSelector {
                         : "no IPVS in the kernel (" + IPVS_PROC + " is absent), using nftables");
                 yield ipvs ? ipvs() : nftables.get();
             }
-            default -> throw new IllegalArgumentException(
-                    "vippy.dataplane must be auto, ipvs or nftables, not \"" + config.dataplane() + "\"");
+            default -> throw new InvalidConfigException("vippy.dataplane",
+                    "must be auto, ipvs or nftables, not \"" + config.dataplane() + "\"");
         };
     }
 

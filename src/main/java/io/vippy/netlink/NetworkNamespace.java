@@ -1,5 +1,6 @@
 package io.vippy.netlink;
 
+import io.vippy.core.model.InvalidConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,8 +29,8 @@ public final class NetworkNamespace {
     /** A named namespace, which must exist. */
     public static NetworkNamespace named(String name) {
         if (!Files.exists(NETNS_DIR.resolve(name))) {
-            throw new IllegalArgumentException("network namespace " + name + " does not exist (" + NETNS_DIR.resolve(name)
-                    + "); create it with: ip netns add " + name);
+            throw new InvalidConfigException("vippy.netns", "network namespace " + name + " does not exist ("
+                    + NETNS_DIR.resolve(name) + "); create it with: ip netns add " + name);
         }
         return new NetworkNamespace(Optional.of(name));
     }
