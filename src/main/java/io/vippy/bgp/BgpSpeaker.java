@@ -104,7 +104,9 @@ public class BgpSpeaker implements RouteAnnouncer {
     @Override
     public void announce(Set<Route> routes) {
         desired = Set.copyOf(routes);
-        sessions.forEach(BgpSession::routesChanged);
+        if (!shutDown.get()) {
+            sessions.forEach(BgpSession::routesChanged);
+        }
     }
 
     @Override

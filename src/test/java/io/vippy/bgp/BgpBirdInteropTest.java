@@ -6,6 +6,8 @@ import static io.vippy.bgp.BgpTopology.TOR_IPV6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vippy.bgp.codec.BgpNotificationMessage;
+import io.vippy.bgp.codec.BgpOpenMessage;
 import io.vippy.bgp.session.BgpSessionOptions;
 import io.vippy.core.BgpNeighbor;
 import io.vippy.core.PeerStatus;
@@ -13,9 +15,13 @@ import io.vippy.core.Route;
 import io.vippy.netlink.NetworkNamespace;
 import io.vippy.testing.RootOnly;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,13 +152,16 @@ class BgpBirdInteropTest {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !bird.isEstablished("lb"));
         Awaitility.await("route kept while the speaker restarts").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                 .until(() -> bird.hasRoute("203.0.113.10/32"));
-        assertTrue(bird.birdc("show route 203.0.113.10/32 all").contains("stale"), bird.birdc("show route all"));
+        String helper = bird.birdc("show protocols all lb");
+        assertTrue(helper.contains("Neighbor graceful restart active") && helper.contains("Restart timer:    11"), helper);
 
         speaker = startSpeaker(BgpSessionOptions.DEFAULTS, tor);
         speaker.announce(Set.of(VIP));
         BgpTestSupport.awaitEstablished(speaker, 1);
-        Awaitility.await("route refreshed, no longer stale").atMost(Duration.ofSeconds(5))
-                .until(() -> bird.hasRoute("203.0.113.10/32") && !bird.birdc("show route 203.0.113.10/32 all").contains("stale"));
+        // Our End-of-RIB ends the peer's graceful restart; the route, re-announced, stays.
+        Awaitility.await("graceful restart over").atMost(Duration.ofSeconds(5))
+                .until(() -> !bird.birdc("show protocols all lb").contains("graceful restart active"));
+        assertTrue(bird.hasRoute("203.0.113.10/32"));
     }
 
     @Test
@@ -164,5 +173,88 @@ class BgpBirdInteropTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> bird.hasRoute("203.0.113.10/32"));
         crashing.abandon();
         Awaitility.await("route dropped at once").atMost(Duration.ofSeconds(2)).until(() -> !bird.hasRoute("203.0.113.10/32"));
+    }
+
+    @Test
+    void multihopWithMd5ToTwoRoutersOnLinkLocalAddressesLikeEquinixMetal() {
+        for (String router : List.of("169.254.255.1", "169.254.255.2")) {
+            topology.tor.exec("ip", "addr", "add", router + "/32", "dev", "lo").orThrow();
+            topology.lbnode.exec("ip", "route", "add", router + "/32", "via", TOR_IPV4).orThrow();
+        }
+        // Only packets sent with TTL 2 reach BGP in tor: proof that the multihop TTL is really set.
+        topology.tor.exec("nft", "add table inet vbgp; add chain inet vbgp in { type filter hook input priority 0; };"
+                + " add rule inet vbgp in tcp dport 179 ip ttl != 2 drop").orThrow();
+        Bird first = new Bird(topology, topology.tor, "tor1", multihopBird("169.254.255.1"));
+        try (Bird second = new Bird(topology, topology.tor, "tor2", multihopBird("169.254.255.2"))) {
+            bird = first;
+            BgpSpeaker defaultTtl = startSpeaker(BgpSessionOptions.DEFAULTS, multihopNeighbor("169.254.255.1", 0));
+            Awaitility.await("no session with the default TTL").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> !defaultTtl.peers().get(0).state().equals("ESTABLISHED"));
+            defaultTtl.shutdown(Duration.ofSeconds(2));
+
+            speaker = startSpeaker(BgpSessionOptions.DEFAULTS, multihopNeighbor("169.254.255.1", 2),
+                    multihopNeighbor("169.254.255.2", 2));
+            BgpTestSupport.awaitEstablished(speaker, 2);
+            speaker.announce(Set.of(VIP));
+            Awaitility.await("/32 at both routers").atMost(PROMPTLY).pollInterval(Duration.ofMillis(20))
+                    .until(() -> first.hasRoute("203.0.113.10/32") && second.hasRoute("203.0.113.10/32"));
+            speaker.shutdown(Duration.ofSeconds(5));
+            Awaitility.await("withdrawn at both").atMost(PROMPTLY).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !first.hasRoute("203.0.113.10/32") && !second.hasRoute("203.0.113.10/32"));
+        }
+    }
+
+    private static BgpNeighbor multihopNeighbor(String router, int ttl) {
+        return new BgpNeighbor(BgpTestSupport.ip(router), 179, BgpTestSupport.TOR_AS, BgpTestSupport.LOCAL_AS,
+                Optional.empty(), Optional.of(BgpTestSupport.ip(LB_IPV4)), Optional.of("s3cret"), ttl, 9);
+    }
+
+    /** As the reference's bird-tor-mh1.conf: one BIRD per router address. */
+    private static String multihopBird(String router) {
+        return """
+                log stderr all;
+                router id ROUTER;
+                protocol device { }
+                # so that the multihop next hop (192.168.100.2) resolves
+                protocol direct { ipv4; interface "veth-tor"; }
+                protocol bgp lb {
+                  local ROUTER as 65530;
+                  neighbor 192.168.100.2 as 65000;
+                  strict bind on;
+                  multihop 2;
+                  passive on;
+                  password "s3cret";
+                  hold time 9;
+                  keepalive time 3;
+                  ipv4 { import all; export none; };
+                }
+                """.replace("ROUTER", router);
+    }
+
+    @Test
+    void aGarbageSendingPeerGetsANotificationAndTheOtherSessionStaysUp() throws Exception {
+        bird = new Bird(topology, topology.tor, "bird", BIRD_TOR.replace("PASSWORD", ""));
+        ExecutorService inTor = Executors.newSingleThreadExecutor(NetworkNamespace.named(topology.tor.name()).threadFactory("fake-peer"));
+        try (FakeBgpPeer garbage = inTor.submit(() -> new FakeBgpPeer(BgpTestSupport.ip(TOR_IPV4), 1790)).get(5, TimeUnit.SECONDS)) {
+            speaker = startSpeaker(BgpSessionOptions.DEFAULTS, BgpTestSupport.neighbor(TOR_IPV4, 179, Optional.empty(), 0),
+                    BgpTestSupport.neighbor(TOR_IPV4, 1790, Optional.empty(), 0));
+            speaker.announce(Set.of(VIP));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> bird.hasRoute("203.0.113.10/32"));
+            Instant birdSince = speaker.peers().get(0).establishedSince();
+
+            garbage.accept();
+            garbage.readUntil(BgpOpenMessage.class);
+            garbage.sendRaw(new byte[] {'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n', 0, 19, 4});
+            assertEquals(BgpNotificationMessage.of(1, 1), garbage.readUntil(BgpNotificationMessage.class));
+
+            speaker.announce(Set.of(VIP, Route.of(BgpTestSupport.ip("203.0.113.11"))));
+            Awaitility.await("the BIRD session still works").atMost(PROMPTLY).pollInterval(Duration.ofMillis(20))
+                    .until(() -> bird.hasRoute("203.0.113.11/32"));
+            assertEquals(birdSince, speaker.peers().get(0).establishedSince());
+            assertTrue(bird.isEstablished("lb"));
+            assertTrue(speaker.peers().get(1).lastError().contains("1/1"), speaker.peers().toString());
+        } finally {
+            inTor.shutdownNow();
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.vippy.testing.TestNamespace;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** BIRD 2 as a peer: started in the foreground with its own control socket, queried with birdc. */
 final class Bird implements AutoCloseable {
@@ -20,8 +21,12 @@ final class Bird implements AutoCloseable {
     }
 
     private void awaitReady() {
-        Awaitility.await("BIRD ready").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> daemon.isAlive() && birdc("show status").contains("Daemon is up"));
+        try {
+            Awaitility.await("BIRD ready").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> daemon.isAlive() && birdc("show status").contains("Daemon is up"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("BIRD did not start:\n" + daemon.log(), e);
+        }
     }
 
     String birdc(String command) {

@@ -146,11 +146,13 @@ public final class BgpMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         private void read(int code, ByteBuf value) {
             int length = value.readableBytes();
             if (code == CAPABILITY_MULTIPROTOCOL && length == 4) {
-                int afi = value.readUnsignedShort();
-                value.skipBytes(1);
-                int safi = value.readUnsignedByte();
-                BgpAddressFamily.fromWire(afi, safi).ifPresentOrElse(multiprotocol::add,
-                        () -> other.add(new BgpCapability(code, bytes(value.readerIndex(value.readerIndex() - 4)))));
+                Optional<BgpAddressFamily> family = BgpAddressFamily.fromWire(
+                        value.getUnsignedShort(value.readerIndex()), value.getUnsignedByte(value.readerIndex() + 3));
+                if (family.isPresent()) {
+                    multiprotocol.add(family.get());
+                } else {
+                    other.add(new BgpCapability(code, bytes(value)));
+                }
             } else if (code == CAPABILITY_ROUTE_REFRESH && length == 0) {
                 routeRefresh = true;
             } else if (code == CAPABILITY_FOUR_OCTET_AS && length == 4) {

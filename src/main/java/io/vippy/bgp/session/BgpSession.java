@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -81,7 +82,9 @@ public final class BgpSession {
         this.eventLoop = eventLoop;
         this.desiredRoutes = desiredRoutes;
         this.family = BgpAddressFamily.of(neighbor.peerAddress());
-        this.peerName = Addresses.format(neighbor.peerAddress()) + (neighbor.peerPort() == 179 ? "" : ":" + neighbor.peerPort());
+        String address = Addresses.format(neighbor.peerAddress());
+        this.peerName = neighbor.peerPort() == 179 ? address
+                : (family == BgpAddressFamily.IPV6_UNICAST ? "[" + address + "]" : address) + ":" + neighbor.peerPort();
         publishStatus();
     }
 
@@ -115,8 +118,12 @@ public final class BgpSession {
     void fire(SessionEvent event) {
         if (eventLoop.inEventLoop()) {
             handle(event);
-        } else {
-            eventLoop.execute(() -> handle(event));
+        } else if (!eventLoop.isShuttingDown()) {
+            try {
+                eventLoop.execute(() -> handle(event));
+            } catch (RejectedExecutionException e) {
+                // The speaker shut down between the check and the call: the session is gone, nothing to do.
+            }
         }
     }
 

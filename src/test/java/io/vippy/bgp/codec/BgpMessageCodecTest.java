@@ -100,6 +100,26 @@ class BgpMessageCodecTest {
     }
 
     @Test
+    void unknownCapabilitiesAreKeptAsTheyCame() {
+        BgpOpenMessage open = (BgpOpenMessage) decode(MARKER + """
+                0029                 # length 41
+                01                   # type OPEN
+                04                   # version 4
+                fde8                 # My AS 65000
+                005a                 # hold time 90
+                0a000001             # BGP identifier 10.0.0.1
+                0c                   # optional parameters length 12
+                02 0a                # parameter: capabilities, 10 bytes
+                01 04 0019 00 41     # MP: L2VPN EVPN (AFI 25, SAFI 65), unknown here
+                46 00                # enhanced route refresh (70), not interpreted
+                06 00                # extended message (6), not interpreted
+                """);
+        assertEquals(Set.of(), open.multiprotocol());
+        assertEquals(List.of(1, 70, 6), open.otherCapabilities().stream().map(BgpCapability::code).toList());
+        assertEquals(ByteBuffer.wrap(new byte[] {0, 0x19, 0, 0x41}), open.otherCapabilities().get(0).value());
+    }
+
+    @Test
     void ourOpenWithFourOctetAsnAndGracefulRestart() {
         BgpGracefulRestart restart = new BgpGracefulRestart(false, 120, List.of(
                 new BgpGracefulRestart.Family(BgpAddressFamily.IPV4_UNICAST, true),

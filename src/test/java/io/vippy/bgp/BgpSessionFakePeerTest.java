@@ -1,0 +1,135 @@
+package io.vippy.bgp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vippy.bgp.codec.BgpAddressFamily;
+import io.vippy.bgp.codec.BgpKeepaliveMessage;
+import io.vippy.bgp.codec.BgpMessage;
+import io.vippy.bgp.codec.BgpNotificationMessage;
+import io.vippy.bgp.codec.BgpOpenMessage;
+import io.vippy.bgp.codec.BgpRouteRefreshMessage;
+import io.vippy.bgp.codec.BgpUpdateMessage;
+import io.vippy.bgp.session.BgpSessionOptions;
+import io.vippy.core.BgpNeighbor;
+import io.vippy.core.Route;
+import io.vippy.netlink.NetworkNamespace;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The session state machine against scripted peers on loopback: timers, OPEN checks, refresh, packing. */
+class BgpSessionFakePeerTest {
+    private static final InetAddress LOOPBACK = BgpTestSupport.ip("127.0.0.1");
+
+    private final FakeBgpPeer peer = new FakeBgpPeer(LOOPBACK, 0);
+    private BgpSpeaker speaker;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (speaker != null) {
+            speaker.shutdown(Duration.ofSeconds(2));
+        }
+        peer.close();
+    }
+
+    private void startSpeaker(int holdTime) {
+        speaker = new BgpSpeaker(BgpSessionOptions.DEFAULTS, NetworkNamespace.current());
+        speaker.start(List.of(new BgpNeighbor(LOOPBACK, peer.port(), BgpTestSupport.TOR_AS, 4_200_000_000L,
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, holdTime)));
+    }
+
+    @Test
+    void openCarriesCapabilitiesAndHoldTimeExpiryEndsTheSession() throws Exception {
+        startSpeaker(3);
+        BgpOpenMessage open = peer.establish(BgpTestSupport.TOR_AS, 90);
+        assertEquals(23456, open.myAs(), "AS_TRANS for a 4-octet ASN");
+        assertEquals(4_200_000_000L, open.asn());
+        assertEquals(3, open.holdTimeSeconds());
+        assertTrue(open.routeRefresh());
+        assertEquals(120, open.gracefulRestart().orElseThrow().restartTimeSeconds());
+        assertEquals(Set.of(BgpAddressFamily.IPV4_UNICAST), open.multiprotocol());
+
+        // Negotiated hold time min(3, 90) = 3 s: keepalives every second, expiry 3 s after our last message.
+        long start = System.nanoTime();
+        int keepalives = 0;
+        BgpMessage message;
+        while (!((message = peer.read()) instanceof BgpNotificationMessage)) {
+            keepalives += message instanceof BgpKeepaliveMessage ? 1 : 0;
+        }
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(BgpNotificationMessage.of(4, 0), message);
+        assertTrue(elapsedMillis >= 2500 && elapsedMillis < 4500, "hold timer expired after " + elapsedMillis + " ms");
+        assertTrue(keepalives >= 2, keepalives + " keepalives");
+        assertTrue(speaker.peers().get(0).lastError().contains("hold timer expired"), speaker.peers().toString());
+    }
+
+    @Test
+    void wrongPeerAsIsRejectedWithBadPeerAs() throws Exception {
+        startSpeaker(9);
+        peer.establish(65531, 9);
+        assertEquals(BgpNotificationMessage.of(2, 2), peer.readUntil(BgpNotificationMessage.class));
+    }
+
+    @Test
+    void garbageIsAnsweredWithConnectionNotSynchronized() throws Exception {
+        startSpeaker(9);
+        peer.accept();
+        peer.readUntil(BgpOpenMessage.class);
+        peer.sendRaw("this is not a BGP message at all".getBytes());
+        assertEquals(BgpNotificationMessage.of(1, 1), peer.readUntil(BgpNotificationMessage.class));
+    }
+
+    @Test
+    void unexpectedMessageInOpenSentIsAnFsmError() throws Exception {
+        startSpeaker(9);
+        peer.accept();
+        peer.readUntil(BgpOpenMessage.class);
+        peer.send(BgpKeepaliveMessage.INSTANCE);
+        assertEquals(BgpNotificationMessage.of(5, 1), peer.readUntil(BgpNotificationMessage.class));
+    }
+
+    @Test
+    void routesThenEndOfRibThenOnlyChangesThenEverythingOnRouteRefresh() throws Exception {
+        Set<Route> thousand = IntStream.range(0, 1000)
+                .mapToObj(i -> Route.of(BgpTestSupport.ip("10.1." + (i / 256) + "." + (i % 256)))).collect(Collectors.toSet());
+        startSpeaker(9);
+        speaker.announce(thousand);
+        peer.establish(BgpTestSupport.TOR_AS, 9);
+        Set<InetAddress> received = readTableUntilEndOfRib();
+        assertEquals(thousand.stream().map(Route::address).collect(Collectors.toSet()), received);
+
+        Set<Route> changed = new HashSet<>(thousand);
+        changed.remove(Route.of(BgpTestSupport.ip("10.1.0.0")));
+        changed.add(Route.of(BgpTestSupport.ip("10.2.0.0")));
+        speaker.announce(changed);
+        BgpUpdateMessage first = peer.readUntil(BgpUpdateMessage.class);
+        BgpUpdateMessage second = peer.readUntil(BgpUpdateMessage.class);
+        assertEquals(List.of("10.1.0.0/32"), first.withdrawn().stream().map(Object::toString).toList());
+        assertEquals(List.of("10.2.0.0/32"), second.nlri().stream().map(Object::toString).toList());
+
+        peer.send(BgpRouteRefreshMessage.of(BgpAddressFamily.IPV4_UNICAST));
+        assertEquals(changed.stream().map(Route::address).collect(Collectors.toSet()), readTableUntilEndOfRib());
+        assertEquals(1000, speaker.peers().get(0).prefixesSent());
+    }
+
+    /** The prefixes of UPDATEs up to End-of-RIB; 1000 /32s must fit in two messages. */
+    private Set<InetAddress> readTableUntilEndOfRib() throws Exception {
+        Set<InetAddress> prefixes = new HashSet<>();
+        for (int updates = 0; updates < 3; updates++) {
+            BgpUpdateMessage update = peer.readUntil(BgpUpdateMessage.class);
+            if (update.endOfRibFamily().isPresent()) {
+                return prefixes;
+            }
+            update.nlri().forEach(prefix -> prefixes.add(prefix.address()));
+        }
+        throw new AssertionError("no End-of-RIB after 2 UPDATEs");
+    }
+}
