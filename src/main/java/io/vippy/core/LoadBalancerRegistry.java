@@ -20,8 +20,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The recorded state of every load balancer: the store's contents, in memory, in creation order. Every change
- * is written to the store, then made visible, then published as an event, all under one lock, so readers,
- * the store and watchers see the same sequence. Blocking (the store): never call a mutator on an event loop.
+ * is written to the store (when it changes the {@link LoadBalancer#durableState() durable state}), then made
+ * visible, then published as an event, all under one lock, so readers, the store and watchers see the same
+ * sequence. Blocking (the store): never call a mutator on an event loop.
  */
 @ApplicationScoped
 public class LoadBalancerRegistry {
@@ -64,7 +65,7 @@ public class LoadBalancerRegistry {
 
     public void create(LoadBalancer loadBalancer) {
         synchronized (lock) {
-            store.put(loadBalancer);
+            store.put(loadBalancer.durableState());
             current.put(loadBalancer.uuid(), loadBalancer);
             events.publish(LoadBalancerEvent.Type.UPSERTED, loadBalancer);
         }
@@ -79,7 +80,9 @@ public class LoadBalancerRegistry {
             LoadBalancer before = require(uuid);
             LoadBalancer after = change.apply(before);
             if (!after.equals(before)) {
-                store.put(after);
+                if (!after.durableState().equals(before.durableState())) {
+                    store.put(after.durableState());
+                }
                 current.put(uuid, after);
                 events.publish(LoadBalancerEvent.Type.UPSERTED, after);
             }

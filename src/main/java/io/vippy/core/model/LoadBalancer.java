@@ -29,6 +29,18 @@ public record LoadBalancer(
         message = message == null ? "" : message;
     }
 
+    /**
+     * What must survive a restart: the request, the address, and whether it is being deleted. Status, message
+     * and backend health describe the running process and are worked out again after a restart, so they are
+     * stored as PENDING, empty and UNKNOWN; a change to them alone needs no disk write.
+     */
+    public LoadBalancer durableState() {
+        LoadBalancerStatus durableStatus = status == LoadBalancerStatus.DELETING ? status : LoadBalancerStatus.PENDING;
+        List<Backend> durableBackends = backends.stream().map(b -> b.withHealth(BackendHealth.UNKNOWN)).toList();
+        return new LoadBalancer(uuid, name, port, protocol, scheduler, ipFamily, healthCheck, address, durableBackends,
+                durableStatus, "");
+    }
+
     public Optional<InetAddress> addressIfAllocated() {
         return Optional.ofNullable(address);
     }
