@@ -106,6 +106,7 @@ public final class IpvsGuestScenarios {
                 service(key("203.0.113.21", 80), Scheduler.RR, real("10.2.0.1", 80, 2), real("10.2.0.2", 80, 1)),
                 service(key("203.0.113.23", 80), Scheduler.SH, real("10.3.0.1", 80, 1)))));
         step("counters", () -> {
+            awaitEstimatorTick();
             StringBuilder text = new StringBuilder();
             for (ServiceCounters counters : dataplane.counters()) {
                 text.append(counters.key()).append(" connections ").append(counters.total().connections())
@@ -113,6 +114,14 @@ public final class IpvsGuestScenarios {
             }
             Files.writeString(work.resolve("counters.txt"), text);
         });
+    }
+
+    /** IPVS publishes its per-CPU counters every 2 s (the rate estimator), so wait for one tick. */
+    private void awaitEstimatorTick() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+        while (System.nanoTime() < deadline && dataplane.counters().stream().allMatch(c -> c.total().connections() == 0)) {
+            Thread.sleep(250);
+        }
     }
 
     private interface Step {
