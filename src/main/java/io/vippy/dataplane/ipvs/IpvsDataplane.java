@@ -14,6 +14,7 @@ import io.vippy.netlink.NetlinkSocket;
 import io.vippy.netlink.ThreadBoundNetlinkSocket;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +40,19 @@ import java.util.function.Supplier;
 public class IpvsDataplane implements Dataplane {
     private final IpvsClient ipvs = new IpvsClient();
     private final ThreadBoundNetlinkSocket routeSocket = new ThreadBoundNetlinkSocket(NetlinkSocket.NETLINK_ROUTE);
+    private final Optional<IpvsMasquerade> masquerade;
+    /** The services programmed since start-up (sync starts it over): what the masquerade tables cover. */
+    private final Set<ServiceKey> programmed = new HashSet<>();
+    private boolean conntrackEnabled;
+
+    @Inject
+    public IpvsDataplane(IpvsConfig config) {
+        this(config.masquerade());
+    }
+
+    IpvsDataplane(boolean masquerade) {
+        this.masquerade = masquerade ? Optional.of(new IpvsMasquerade()) : Optional.empty();
+    }
 
     @Override
     public String name() {
@@ -61,10 +75,14 @@ public class IpvsDataplane implements Dataplane {
         kernel(() -> {
             Map<ServiceKey, VirtualService> wanted = new LinkedHashMap<>();
             desired.forEach(service -> wanted.put(service.key(), service));
+            List<IpvsService> services = ipvs.services();
+            programmed.clear();
+            programmed.addAll(wanted.keySet());
+            applyMasquerade();
             Set<InetAddress> ours = new HashSet<>(LoopbackAddresses.list(routeSocket.get()));
             wanted.keySet().forEach(key -> ours.add(key.address()));
             Set<ServiceKey> present = new HashSet<>();
-            for (IpvsService current : ipvs.services()) {
+            for (IpvsService current : services) {
                 Optional<ServiceKey> key = key(current);
                 VirtualService service = key.map(wanted::get).orElse(null);
                 if (service != null) {
@@ -83,7 +101,10 @@ public class IpvsDataplane implements Dataplane {
     @Override
     public void program(VirtualService service) {
         kernel(() -> {
-            reconcile(service, ipvs.service(toIpvs(service.key(), service.scheduler())));
+            Optional<IpvsService> current = ipvs.service(toIpvs(service.key(), service.scheduler()));
+            programmed.add(service.key());
+            applyMasquerade(); // before the service exists, so its first packets are already covered
+            reconcile(service, current);
             return null;
         });
     }
@@ -98,6 +119,8 @@ public class IpvsDataplane implements Dataplane {
                     throw e;
                 }
             }
+            programmed.remove(key);
+            applyMasquerade();
             return null;
         });
     }
@@ -119,6 +142,18 @@ public class IpvsDataplane implements Dataplane {
                 counters.add(new ServiceCounters(key.get(), traffic(service.stats()), perReal));
             }
             return counters;
+        });
+    }
+
+    private void applyMasquerade() {
+        masquerade.ifPresent(tables -> {
+            if (!conntrackEnabled) {
+                IpvsMasquerade.enableIpvsConntrack();
+                conntrackEnabled = true;
+            }
+            Set<InetAddress> addresses = new HashSet<>();
+            programmed.forEach(key -> addresses.add(key.address()));
+            tables.apply(addresses);
         });
     }
 

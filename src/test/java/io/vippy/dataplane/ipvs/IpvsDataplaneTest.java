@@ -29,9 +29,9 @@ class IpvsDataplaneTest {
     @Test
     void supportsAllSixSchedulers() {
         for (Scheduler scheduler : Scheduler.values()) {
-            assertTrue(new IpvsDataplane().supports(scheduler), scheduler.name());
+            assertTrue(new IpvsDataplane(false).supports(scheduler), scheduler.name());
         }
-        assertEquals("ipvs", new IpvsDataplane().name());
+        assertEquals("ipvs", new IpvsDataplane(false).name());
     }
 
     @Test
@@ -46,7 +46,7 @@ class IpvsDataplaneTest {
                 if (hasIpvs) {
                     return; // this kernel has IPVS: the UML test covers the rest
                 }
-                IpvsDataplane dataplane = new IpvsDataplane();
+                IpvsDataplane dataplane = new IpvsDataplane(true);
                 VirtualService service = new VirtualService(new ServiceKey(InetAddress.getByName("203.0.113.5"),
                         Protocol.TCP, 80), Scheduler.RR, List.of(new RealServer(InetAddress.getByName("10.0.0.1"), 80, 1)));
                 ExecutionException failure = assertThrows(ExecutionException.class,

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IpvsGuestScenarios {
     private final Path work;
-    private final IpvsDataplane dataplane = new IpvsDataplane();
+    private final IpvsDataplane dataplane = new IpvsDataplane(false);
 
     private IpvsGuestScenarios(Path work) {
         this.work = work;
