@@ -124,6 +124,37 @@ class IpvsDataplaneUmlTest {
         assertTrue(counters.contains("tcp 203.0.113.23:80 connections 0 reals 1"), counters);
     }
 
+    @Test
+    void forwardsRealTrafficRoundRobinAndDrainsAtWeightZero() {
+        services("traffic-topology");
+        assertEquals(List.of(
+                "TCP 203.0.113.30:80 rr",
+                "-> 10.20.1.11:8080 Masq 1 0 5",
+                "-> 10.20.2.11:8080 Masq 1 0 5"), block(services("traffic-rr"), "TCP 203.0.113.30:80 rr"));
+        List<String> answers = read("traffic-rr.txt").lines().toList();
+        assertEquals(10, answers.size(), String.join("\n", answers));
+        assertEquals(5, answers.stream().filter("be1"::equals).count(), String.join("\n", answers));
+        assertEquals(5, answers.stream().filter("be2"::equals).count(), String.join("\n", answers));
+        services("traffic-drain");
+        assertEquals(List.of("be1", "be1", "be1", "be1", "be1", "be1"), read("traffic-drain.txt").lines().toList(),
+                "weight 0 takes no new connections");
+        String counters = read("traffic-counters.txt");
+        assertTrue(counters.startsWith("total Traffic[connections=16, "), counters);
+        assertTrue(counters.contains("10.20.1.11 Traffic[connections=11, "), counters);
+        assertTrue(counters.contains("10.20.2.11 Traffic[connections=5, "), counters);
+    }
+
+    /** One service's lines (its header and its real servers) out of {@link #services}. */
+    private static List<String> block(List<String> services, String header) {
+        int start = services.indexOf(header);
+        assertTrue(start >= 0, header + " missing:\n" + String.join("\n", services));
+        int end = start + 1;
+        while (end < services.size() && services.get(end).startsWith("-> ")) {
+            end++;
+        }
+        return services.subList(start, end);
+    }
+
     /** The step's services as normalized lines, services sorted, each followed by its sorted real servers. */
     private static List<String> services(String step) {
         String error = read(step + ".error");

@@ -42,6 +42,7 @@ public final class IpvsGuestScenarios {
         scenarios.allSchedulers();
         scenarios.ipv6();
         scenarios.adoption();
+        scenarios.traffic();
         System.out.println("guest scenarios done");
     }
 
@@ -122,6 +123,68 @@ public final class IpvsGuestScenarios {
         while (System.nanoTime() < deadline && dataplane.counters().stream().allMatch(c -> c.total().connections() == 0)) {
             Thread.sleep(250);
         }
+    }
+
+    /**
+     * Real HTTP through IPVS: a client namespace and two backend namespaces on veth links, the backends
+     * routing back through the guest (classic IPVS NAT, since the UML kernel has no nftables NAT chains
+     * for the masquerade tables). The address is bound with Vippy's own binder.
+     */
+    private void traffic() {
+        InetAddress vip = address("203.0.113.30");
+        ServiceKey key = key("203.0.113.30", 80);
+        step("traffic-topology", () -> {
+            shell("ip netns add cl && ip link add lb-cl type veth peer name eth0 netns cl"
+                    + " && ip addr add 10.10.0.1/24 dev lb-cl && ip link set lb-cl up"
+                    + " && ip -n cl addr add 10.10.0.2/24 dev eth0 && ip -n cl link set eth0 up"
+                    + " && ip -n cl route add default via 10.10.0.1");
+            for (int i = 1; i <= 2; i++) {
+                String ns = "be" + i;
+                Path www = Files.createDirectories(work.resolve("www-" + ns));
+                Files.writeString(www.resolve("index.html"), ns + "\n");
+                shell("ip netns add " + ns + " && ip link add lb-" + ns + " type veth peer name eth0 netns " + ns
+                        + " && ip addr add 10.20." + i + ".1/24 dev lb-" + ns + " && ip link set lb-" + ns + " up"
+                        + " && ip -n " + ns + " addr add 10.20." + i + ".11/24 dev eth0 && ip -n " + ns
+                        + " link set eth0 up && ip -n " + ns + " link set lo up && ip -n " + ns
+                        + " route add default via 10.20." + i + ".1"
+                        + " && ip netns exec " + ns + " $vmcache/root/bin/busybox httpd -p 8080 -h " + www);
+            }
+            shell("echo 1 > /proc/sys/net/ipv4/ip_forward");
+            new io.vippy.netlink.RtnetlinkAddressBinder().bind(vip);
+        });
+        step("traffic-rr", () -> {
+            dataplane.program(service(key, Scheduler.RR, real("10.20.1.11", 8080, 1), real("10.20.2.11", 8080, 1)));
+            write("traffic-rr.txt", requests(10));
+        });
+        step("traffic-drain", () -> {
+            dataplane.program(service(key, Scheduler.RR, real("10.20.1.11", 8080, 1), real("10.20.2.11", 8080, 0)));
+            write("traffic-drain.txt", requests(6));
+        });
+        step("traffic-counters", () -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+            List<ServiceCounters> counters = dataplane.counters();
+            while (System.nanoTime() < deadline && connections(counters, key) < 16) {
+                Thread.sleep(250);
+                counters = dataplane.counters();
+            }
+            StringBuilder text = new StringBuilder();
+            counters.stream().filter(c -> c.key().equals(key)).forEach(c -> {
+                text.append("total ").append(c.total()).append('\n');
+                c.perReal().forEach((real, traffic) -> text.append(real.address().getHostAddress()).append(' ')
+                        .append(traffic).append('\n'));
+            });
+            write("traffic-counters.txt", text.toString());
+        });
+    }
+
+    private static long connections(List<ServiceCounters> counters, ServiceKey key) {
+        return counters.stream().filter(c -> c.key().equals(key)).mapToLong(c -> c.total().connections()).sum();
+    }
+
+    /** Sequential HTTP requests from the client namespace; one answer (or error) per line. */
+    private static String requests(int count) {
+        return shell("for i in $(seq " + count + "); do ip netns exec cl curl -sS -m 3 http://203.0.113.30/ 2>&1;"
+                + " done");
     }
 
     private interface Step {
