@@ -144,6 +144,14 @@ class IpvsDataplaneUmlTest {
         assertTrue(counters.contains("10.20.2.11 Traffic[connections=5, "), counters);
     }
 
+    @Test
+    void aSchedulerTheKernelCannotLoadIsAPermanentFailureNamingIt() {
+        services("missing-scheduler");
+        String message = read("missing-scheduler.txt");
+        assertTrue(message.startsWith("The kernel has no IPVS scheduler \"sh\" (module ip_vs_sh)"), message);
+        assertTrue(message.contains("ENOENT"), message);
+    }
+
     /** One service's lines (its header and its real servers) out of {@link #services}. */
     private static List<String> block(List<String> services, String header) {
         int start = services.indexOf(header);

@@ -4,6 +4,7 @@ import io.vippy.core.RealServer;
 import io.vippy.core.ServiceCounters;
 import io.vippy.core.ServiceKey;
 import io.vippy.core.VirtualService;
+import io.vippy.core.model.PermanentFailure;
 import io.vippy.core.model.Protocol;
 import io.vippy.core.model.Scheduler;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class IpvsGuestScenarios {
         scenarios.ipv6();
         scenarios.adoption();
         scenarios.traffic();
+        scenarios.missingScheduler();
         System.out.println("guest scenarios done");
     }
 
@@ -174,6 +176,20 @@ public final class IpvsGuestScenarios {
                         .append(traffic).append('\n'));
             });
             write("traffic-counters.txt", text.toString());
+        });
+    }
+
+    /** Without its module (and no way to load it) a scheduler is ENOENT from the kernel: a permanent failure. */
+    private void missingScheduler() {
+        step("missing-scheduler", () -> {
+            dataplane.unprogram(key("203.0.113.23", 80)); // the adoption's sh service holds the module
+            shell("$vmcache/root/bin/busybox rmmod ip_vs_sh");
+            try {
+                dataplane.program(service(key("198.51.100.9", 80), Scheduler.SH, real("10.0.0.9", 80, 1)));
+                write("missing-scheduler.txt", "programmed without failing");
+            } catch (PermanentFailure e) {
+                write("missing-scheduler.txt", e.getMessage());
+            }
         });
     }
 
