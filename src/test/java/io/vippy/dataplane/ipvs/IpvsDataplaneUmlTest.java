@@ -49,6 +49,11 @@ class IpvsDataplaneUmlTest {
     }
 
     @Test
+    void theGuestKernelHasIpvs() {
+        assertEquals(List.of(), services("available"), "kernelHasIpvs() held and IPVS started empty");
+    }
+
+    @Test
     void programsTheWalkthroughService() {
         assertEquals(List.of(
                 "TCP 145.40.96.223:6443 rr",
