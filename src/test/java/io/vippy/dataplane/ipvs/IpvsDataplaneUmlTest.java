@@ -157,6 +157,15 @@ class IpvsDataplaneUmlTest {
         assertTrue(message.contains("ENOENT"), message);
     }
 
+    @Test
+    void programsAHundredServicesAndSyncsThemWithoutChange() {
+        assertTrue(services("timing").stream().noneMatch(line -> line.startsWith("TCP 198.18.")),
+                "all 100 were removed again");
+        String timing = read("timing.txt");
+        assertTrue(timing.contains("sync 100 unchanged:"), timing);
+        System.out.println("IPVS timings inside UML (one slow CPU):\n" + timing);
+    }
+
     /** One service's lines (its header and its real servers) out of {@link #services}. */
     private static List<String> block(List<String> services, String header) {
         int start = services.indexOf(header);
