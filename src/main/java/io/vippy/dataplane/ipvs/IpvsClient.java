@@ -18,6 +18,7 @@ import java.util.Optional;
 final class IpvsClient implements AutoCloseable {
     private final ThreadBoundNetlinkSocket socket = new ThreadBoundNetlinkSocket(NetlinkSocket.NETLINK_GENERIC);
     private int familyId = -1;
+    private long changes;
 
     /** Every address-based service (fwmark services are skipped). */
     List<IpvsService> services() {
@@ -76,6 +77,12 @@ final class IpvsClient implements AutoCloseable {
 
     private void send(NetlinkMessageBuilder message, String operation) {
         socket().request(message, operation);
+        changes++;
+    }
+
+    /** How many changes the kernel accepted so far: reads are not counted. */
+    long changes() {
+        return changes;
     }
 
     /** The IPVS family id; a kernel without IPVS is a permanent failure. */

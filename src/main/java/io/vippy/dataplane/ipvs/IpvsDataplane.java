@@ -125,6 +125,7 @@ public class IpvsDataplane implements Dataplane {
         });
     }
 
+    /** Counters of every address-based IPVS service, Vippy's or not; callers pick theirs by key. */
     @Override
     public List<ServiceCounters> counters() {
         return kernel(() -> {
@@ -242,6 +243,11 @@ public class IpvsDataplane implements Dataplane {
     private static ServiceCounters.Traffic traffic(IpvsStats stats) {
         return new ServiceCounters.Traffic(stats.connections(), stats.inPackets() + stats.outPackets(),
                 stats.inBytes() + stats.outBytes());
+    }
+
+    /** How many changes (adds, updates, deletes) this dataplane made to IPVS; reads are not counted. */
+    long kernelChanges() {
+        return ipvs.changes();
     }
 
     @PreDestroy

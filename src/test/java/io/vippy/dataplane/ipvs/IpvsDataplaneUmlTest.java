@@ -118,6 +118,8 @@ class IpvsDataplaneUmlTest {
                 "-> 10.2.0.2:80 Masq 1 0 0",
                 "TCP 203.0.113.23:80 sh",
                 "-> 10.3.0.1:80 Masq 1 0 0"), services("adoption"));
+        assertEquals("7", read("adoption-changes.txt"), "B: set service, set + new + delete dest; C: delete; "
+                + "the new sh service: new service + new dest; A, D and E: nothing");
         assertTrue(stats("counters").contains("TCP 203.0.113.20:80 1 "),
                 "the matching service kept its connection count, so it was not re-created:\n" + stats("counters"));
     }
@@ -162,7 +164,8 @@ class IpvsDataplaneUmlTest {
         assertTrue(services("timing").stream().noneMatch(line -> line.startsWith("TCP 198.18.")),
                 "all 100 were removed again");
         String timing = read("timing.txt");
-        assertTrue(timing.contains("sync 100 unchanged:"), timing);
+        assertTrue(timing.contains("program 100 new: ") && timing.contains(" ms, 300 changes"), timing);
+        assertTrue(timing.contains("changes when unchanged: 0"), timing);
         System.out.println("IPVS timings inside UML (one slow CPU):\n" + timing);
     }
 
