@@ -8,6 +8,8 @@ public class NativeException extends RuntimeException {
     public static final int EINTR = 4;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
+    public static final int ERANGE = 34;
+    public static final int EAFNOSUPPORT = 97;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENOBUFS = 105;
 

@@ -8,6 +8,7 @@ final class RtnetlinkEncoder {
     static final int RTM_NEWLINK = 16;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
+    static final int RTM_GETADDR = 22;
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
     static final int IFA_F_NODAD = 0x02;
@@ -43,6 +44,11 @@ final class RtnetlinkEncoder {
                 .put8(SCOPE_GLOBAL)
                 .put32(interfaceIndex);
         return message.attribute(IFA_LOCAL, address.getAddress()).attribute(IFA_ADDRESS, address.getAddress());
+    }
+
+    /** RTM_GETADDR dump of every address of one family (AF_UNSPEC: both). */
+    static NetlinkMessageBuilder getAddresses(int family) {
+        return new NetlinkMessageBuilder(RTM_GETADDR, 0).put8(family).put8(0).put8(0).put8(0).put32(0);
     }
 
     /** RTM_NEWLINK that sets IFF_UP and changes nothing else. */

@@ -55,6 +55,7 @@ class RtnetlinkAddressBinderTest {
 
         onKernelThread(() -> binder.bind(vip));
         assertEquals(1, count(loAddresses(), "203.0.113.10/32"), "binding twice adds it once");
+        assertEquals(java.util.Set.of(vip), listedOnLo());
 
         onKernelThread(() -> binder.unbind(vip));
         assertFalse(loAddresses().contains("203.0.113.10"), loAddresses());
@@ -68,6 +69,7 @@ class RtnetlinkAddressBinderTest {
         onKernelThread(() -> binder.bind(vip));
         onKernelThread(() -> binder.bind(vip));
         assertEquals(1, count(loAddresses(), "inet6 2001:db8:ffff::7/128"), loAddresses());
+        assertEquals(java.util.Set.of(vip), listedOnLo());
         namespace.exec("ping", "-6", "-c1", "-W1", "2001:db8:ffff::7").orThrow();
 
         onKernelThread(() -> binder.unbind(vip));
@@ -89,6 +91,14 @@ class RtnetlinkAddressBinderTest {
         onKernelThread(() -> binder.bind(InetAddress.getByName("203.0.113.12")));
         assertThrows(IllegalStateException.class, () -> binder.bind(InetAddress.getByName("203.0.113.13")));
         assertFalse(Shellish.hostLoHas("203.0.113.13"), "nothing landed on the host's lo");
+    }
+
+    private java.util.Set<InetAddress> listedOnLo() throws Exception {
+        return kernelThread.submit(() -> {
+            try (NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE)) {
+                return LoopbackAddresses.list(socket);
+            }
+        }).get(10, TimeUnit.SECONDS);
     }
 
     private String loAddresses() {
