@@ -5,15 +5,18 @@ import io.vippy.core.RealServer;
 import io.vippy.core.ServiceCounters;
 import io.vippy.core.ServiceKey;
 import io.vippy.core.VirtualService;
+import io.vippy.core.model.IpFamily;
 import io.vippy.core.model.PermanentFailure;
 import io.vippy.core.model.Protocol;
 import io.vippy.core.model.Scheduler;
+import io.vippy.dataplane.Sysctl;
 import io.vippy.netlink.LoopbackAddresses;
 import io.vippy.netlink.NativeException;
 import io.vippy.netlink.NetlinkSocket;
 import io.vippy.netlink.ThreadBoundNetlinkSocket;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -37,6 +40,7 @@ import java.util.function.Supplier;
  * addresses. A service on any other address (kube-proxy's, keepalived's, an operator's) is never touched.
  */
 @ApplicationScoped
+@Typed(IpvsDataplane.class)
 public class IpvsDataplane implements Dataplane {
     private final IpvsClient ipvs = new IpvsClient();
     private final ThreadBoundNetlinkSocket routeSocket = new ThreadBoundNetlinkSocket(NetlinkSocket.NETLINK_ROUTE);
@@ -103,6 +107,7 @@ public class IpvsDataplane implements Dataplane {
         kernel(() -> {
             Optional<IpvsService> current = ipvs.service(toIpvs(service.key(), service.scheduler()));
             programmed.add(service.key());
+            Sysctl.enableForwarding(IpFamily.of(service.key().address())); // replies go back out through us
             applyMasquerade(); // before the service exists, so its first packets are already covered
             reconcile(service, current);
             return null;

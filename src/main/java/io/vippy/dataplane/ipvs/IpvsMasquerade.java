@@ -2,11 +2,12 @@ package io.vippy.dataplane.ipvs;
 
 import io.vippy.core.model.Addresses;
 import io.vippy.core.model.PermanentFailure;
+import io.vippy.dataplane.Sysctl;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
@@ -66,12 +67,10 @@ final class IpvsMasquerade {
     /** IPVS keeps conntrack entries only when told to, and without them the nat hook never sees its packets. */
     static void enableIpvsConntrack() {
         try {
-            if (!"1".equals(Files.readString(IPVS_CONNTRACK).strip())) {
-                Files.writeString(IPVS_CONNTRACK, "1");
-            }
-        } catch (IOException e) {
+            Sysctl.ensure(IPVS_CONNTRACK, "1");
+        } catch (UncheckedIOException e) {
             throw new PermanentFailure("Cannot turn on net.ipv4.vs.conntrack, which IPVS masquerading needs ("
-                    + IPVS_CONNTRACK + ": " + e.getMessage() + ")", e);
+                    + e.getMessage() + ")", e);
         }
     }
 

@@ -5,15 +5,13 @@ import io.vippy.core.RealServer;
 import io.vippy.core.ServiceCounters;
 import io.vippy.core.ServiceKey;
 import io.vippy.core.VirtualService;
+import io.vippy.core.model.IpFamily;
 import io.vippy.core.model.PermanentFailure;
 import io.vippy.core.model.Scheduler;
+import io.vippy.dataplane.Sysctl;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -219,7 +217,8 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
             }
         });
         if (!state.forwarding) {
-            enableForwarding(family);
+            // IPv6 forwarding only once an IPv6 service exists: it turns off router advertisements on the host.
+            Sysctl.enableForwarding(family == NftFamily.IP ? IpFamily.IPV4 : IpFamily.IPV6);
             state.forwarding = true;
         }
     }
@@ -246,23 +245,6 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
         if (!SlotPlanner.supports(service.scheduler())) {
             throw new PermanentFailure("the nftables dataplane cannot schedule " + service.scheduler().wireName()
                     + " (it does rr, wrr and mh); use IPVS for " + service.scheduler().wireName());
-        }
-    }
-
-    /**
-     * Routes the VIP's traffic on to the backends. Written from the kernel thread, because /proc/sys/net
-     * shows the network namespace of the thread that opens it. IPv6 forwarding only once an IPv6 service
-     * exists: it turns off router advertisements on the host.
-     */
-    private static void enableForwarding(NftFamily family) {
-        Path sysctl = Path.of(family == NftFamily.IP ? "/proc/sys/net/ipv4/ip_forward"
-                : "/proc/sys/net/ipv6/conf/all/forwarding");
-        try {
-            if (!Files.readString(sysctl).trim().equals("1")) {
-                Files.writeString(sysctl, "1");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot enable forwarding in " + sysctl, e);
         }
     }
 
