@@ -44,7 +44,8 @@ final class NftContext implements AutoCloseable {
      * Runs a list command with JSON output. The flag is set only for this call: with it set, libnftables
      * also treats input as JSON first, and nft 1.0.6 then fails on typeof maps ("conflicting protocols").
      */
-    String listJson(String command) {
+    synchronized String listJson(String command) {
+        requireOpen();
         lib.nft_ctx_output_set_flags(ctx, LibNftables.NFT_CTX_OUTPUT_JSON);
         try {
             return run(command);
@@ -54,10 +55,8 @@ final class NftContext implements AutoCloseable {
     }
 
     /** Runs nft commands and returns their output. */
-    String run(String script) {
-        if (ctx == null) {
-            throw new IllegalStateException("libnftables context already closed");
-        }
+    synchronized String run(String script) {
+        requireOpen();
         int result = lib.nft_run_cmd_from_buffer(ctx, script);
         String output = lib.nft_ctx_get_output_buffer(ctx);
         String error = lib.nft_ctx_get_error_buffer(ctx);
@@ -80,8 +79,18 @@ final class NftContext implements AutoCloseable {
         return new NftException(message, error);
     }
 
+    private void requireOpen() {
+        if (ctx == null) {
+            throw new IllegalStateException("libnftables context already closed");
+        }
+    }
+
+    /**
+     * Frees the context. Synchronized with the calls above: shutdown closes it from another thread while the
+     * kernel thread may be inside libnftables, and freeing it under that call crashed the JVM.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (ctx != null) {
             lib.nft_ctx_free(ctx);
             ctx = null;
