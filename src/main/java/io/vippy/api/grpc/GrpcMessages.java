@@ -1,11 +1,13 @@
 package io.vippy.api.grpc;
 
+import io.vippy.api.grpc.v1.BgpPeer;
 import io.vippy.api.grpc.v1.CreateLoadBalancerRequest;
 import io.vippy.api.grpc.v1.HealthCheck;
 import io.vippy.api.grpc.v1.LoadBalancerEvent;
 import io.vippy.api.grpc.v1.Status;
 import io.vippy.core.BackendSpec;
 import io.vippy.core.LoadBalancerSpec;
+import io.vippy.core.PeerStatus;
 import io.vippy.core.model.Addresses;
 import io.vippy.core.model.Backend;
 import io.vippy.core.model.HealthCheckSpec;
@@ -85,6 +87,17 @@ final class GrpcMessages {
                 .setPort(backend.port())
                 .setWeight(backend.weight())
                 .setHealth(backend.health().wireName())
+                .build();
+    }
+
+    static BgpPeer message(PeerStatus peer) {
+        return BgpPeer.newBuilder()
+                .setPeer(peer.peer())
+                .setPeerAsn(peer.peerAsn())
+                .setState(peer.state())
+                .setEstablishedSinceEpochMs(peer.establishedSince() == null ? 0 : peer.establishedSince().toEpochMilli())
+                .setPrefixesSent(peer.prefixesSent())
+                .setLastError(peer.lastError() == null ? "" : peer.lastError())
                 .build();
     }
 

@@ -10,6 +10,8 @@ import io.vippy.api.grpc.v1.CreateLoadBalancerRequest;
 import io.vippy.api.grpc.v1.DeleteLoadBalancerRequest;
 import io.vippy.api.grpc.v1.DeleteLoadBalancerResponse;
 import io.vippy.api.grpc.v1.GetLoadBalancerRequest;
+import io.vippy.api.grpc.v1.ListBgpPeersRequest;
+import io.vippy.api.grpc.v1.ListBgpPeersResponse;
 import io.vippy.api.grpc.v1.ListLoadBalancersRequest;
 import io.vippy.api.grpc.v1.ListLoadBalancersResponse;
 import io.vippy.api.grpc.v1.LoadBalancer;
@@ -19,15 +21,18 @@ import io.vippy.api.grpc.v1.RemoveBackendRequest;
 import io.vippy.api.grpc.v1.RemoveBackendResponse;
 import io.vippy.api.grpc.v1.UpdateBackendRequest;
 import io.vippy.api.grpc.v1.WatchLoadBalancersRequest;
+import io.vippy.core.RouteAnnouncer;
 import java.util.function.Supplier;
 
 /** {@code vippy.v1.LoadBalancerService}: thin, every call goes to the core's service on a worker thread. */
 @GrpcService
 public class LoadBalancerGrpcService implements LoadBalancerService {
     private final io.vippy.core.LoadBalancerService service;
+    private final RouteAnnouncer announcer;
 
-    LoadBalancerGrpcService(io.vippy.core.LoadBalancerService service) {
+    LoadBalancerGrpcService(io.vippy.core.LoadBalancerService service, RouteAnnouncer announcer) {
         this.service = service;
+        this.announcer = announcer;
     }
 
     @Override
@@ -82,6 +87,13 @@ public class LoadBalancerGrpcService implements LoadBalancerService {
         return service.watch()
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(GrpcMessages::message);
+    }
+
+    @Override
+    public Uni<ListBgpPeersResponse> listBgpPeers(ListBgpPeersRequest request) {
+        return call(() -> ListBgpPeersResponse.newBuilder()
+                .addAllPeers(announcer.peers().stream().map(GrpcMessages::message).toList())
+                .build());
     }
 
     /** Runs a blocking core call on a worker thread and maps its failure to a gRPC status. */

@@ -214,6 +214,12 @@ class LoadBalancerRestTest {
         api().get("/q/openapi").then().statusCode(200);
     }
 
+    @Test
+    void bgpPeersAreListedAndNoneIsConfiguredHere() {
+        given().get("/bgp/peers").then().statusCode(401);
+        api().get("/bgp/peers").then().statusCode(200).body("", hasSize(0));
+    }
+
     static ValidatableResponse list() {
         return api().get("/loadbalancers").then().statusCode(200);
     }
