@@ -96,14 +96,24 @@ final class VippyRuleset {
         String ip = tx.family().wireName();
         String slot = switch (selector.kind()) {
             case NUMGEN -> "numgen inc mod " + selector.modulus();
-            case JHASH -> "jhash " + ip + " saddr . th sport . " + ip + " daddr . th dport mod " + selector.modulus()
-                    + " seed " + JHASH_SEED;
+            case JHASH -> "jhash " + flowHashInput(tx.family()) + " mod " + selector.modulus() + " seed " + JHASH_SEED;
             case NONE -> throw new IllegalArgumentException("no chain for a service without backends");
         };
         String chain = selector.chainName();
         tx.addChain(chain).addRule(chain, "meta l4proto { tcp, udp } meta mark set meta mark | "
                 + mark() + " dnat " + ip + " to " + ip + " daddr . meta l4proto . th dport . " + slot + " map @"
                 + BACKENDS);
+    }
+
+    /**
+     * What mh hashes: the 4-tuple for IPv4. For IPv6 only the source address and port: the full 4-tuple
+     * plus the map key overflows nft's registers, and nft 1.0.6 then aborts the process ("BUG: register
+     * reg_low 12 invalid"). Destination address and port are the same for all flows of one service, so
+     * leaving them out changes no choice between its backends.
+     */
+    private static String flowHashInput(NftFamily family) {
+        String ip = family.wireName();
+        return family == NftFamily.IP ? ip + " saddr . th sport . " + ip + " daddr . th dport" : ip + " saddr . th sport";
     }
 
     static NftTransaction.Element serviceElement(ServiceKey key, Selector selector) {

@@ -24,4 +24,13 @@ class NftContextTest {
         assertEquals("nft rejected the transaction: Error: Could not process rule: No such file or directory"
                 + " (script starts: delete element ip vippy services { 1.2.3.4 . tcp . 80 })", missing.getMessage());
     }
+
+    @Test
+    void aMissingLibraryFailsWithOneLineNamingThePackage() {
+        NftablesUnavailableException missing = org.junit.jupiter.api.Assertions.assertThrows(
+                NftablesUnavailableException.class, () -> LibNftables.load("libnftables-vippy-missing.so.1"));
+        assertTrue(missing.getMessage().startsWith("libnftables-vippy-missing.so.1 cannot be loaded: install the"
+                + " Debian package libnftables1"), missing.getMessage());
+        assertEquals(1, missing.getMessage().lines().count(), missing.getMessage());
+    }
 }
