@@ -63,10 +63,7 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
                 JsonNode parts = key.has("elem") ? key.get("elem").path("val").path("concat") : key.path("concat");
                 ServiceKey service = serviceKey(parts);
                 if (name.equals(VippyRuleset.SERVICES)) {
-                    Selector selector = Selector.parseVerdict(verdict(element.get(1)));
-                    if (selector != null) {
-                        selectors.put(service, selector);
-                    }
+                    selectors.put(service, Selector.parseVerdict(verdict(element.get(1))));
                     serviceCounts.merge(service, counter.path("packets").asLong(), Long::sum);
                 } else if (name.equals(VippyRuleset.BACKENDS)) {
                     JsonNode value = element.get(1).path("concat");

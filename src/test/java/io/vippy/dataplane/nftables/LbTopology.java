@@ -48,6 +48,17 @@ final class LbTopology implements AutoCloseable {
     LbTopology(int backendCount) {
         client = TestNamespace.create("vnft");
         lb = TestNamespace.create("vnft");
+        kernelThread = Executors.newSingleThreadExecutor(NetworkNamespace.named(lb.name()).threadFactory("lb-kernel"));
+        clientThreads = Executors.newFixedThreadPool(8, NetworkNamespace.named(client.name()).threadFactory("client"));
+        try {
+            build(backendCount);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void build(int backendCount) {
         client.link(lb, "c0", "10.10.0.2/24", "lbc", "10.10.0.1/24");
         client.exec("ip", "route", "add", "default", "via", "10.10.0.1").orThrow();
         client.exec("ip", "addr", "add", "fd00:10::2/64", "dev", "c0", "nodad").orThrow();
@@ -62,8 +73,6 @@ final class LbTopology implements AutoCloseable {
             lb.exec("ip", "addr", "add", "fd00:20:" + i + "::1/64", "dev", "b" + i, "nodad").orThrow();
             backend.exec("ip", "addr", "add", "fd00:20:" + i + "::2/64", "dev", "eth0", "nodad").orThrow();
         }
-        kernelThread = Executors.newSingleThreadExecutor(NetworkNamespace.named(lb.name()).threadFactory("lb-kernel"));
-        clientThreads = Executors.newFixedThreadPool(8, NetworkNamespace.named(client.name()).threadFactory("client"));
         for (int i = 1; i <= backendCount; i++) {
             startServers("be" + i, backends.get(i - 1));
         }

@@ -58,4 +58,15 @@ class ServiceDiffTest {
                 """, diff(two, null));
         assertTrue(diff(two, ProgrammedService.of(WEB, Selector.numgen(2), List.of(BE1, BE2))).isEmpty());
     }
+
+    @Test
+    void aVerdictVippyDidNotWriteIsReplaced() {
+        assertEquals(Selector.UNKNOWN, Selector.parseVerdict("jump somewhere-else"));
+        assertEquals(Selector.numgen(3), Selector.parseVerdict("goto numgen-3"));
+        assertEquals("""
+                delete element ip vippy services { 203.0.113.10 . tcp . 80 }
+                add element ip vippy services { 203.0.113.10 . tcp . 80 : goto numgen-2 }
+                """, diff(ProgrammedService.of(WEB, Selector.UNKNOWN, List.of(BE1, BE2)),
+                ProgrammedService.of(WEB, Selector.numgen(2), List.of(BE1, BE2))));
+    }
 }
