@@ -61,4 +61,15 @@ class KernelTableTest {
         assertThrows(NftException.class, () -> KernelTable.parse("{\"nftables\": [ {\"map\""));
         assertEquals(Map.of(), KernelTable.parse("{\"nftables\": []}").services());
     }
+
+    /** The reference rig's vippy-maps.nft keyed its backends map on VIP . port . slot: not Vippy's layout. */
+    @Test
+    void mapsOfAnotherLayoutAreSkipped() {
+        String json = """
+                {"nftables": [{"map": {"family": "ip", "name": "backends", "table": "vippy",
+                  "type": ["ipv4_addr", "inet_service", "integer"], "map": "ipv4_addr . inet_service",
+                  "elem": [[{"concat": ["203.0.113.10", 80, 0]}, {"concat": ["10.20.0.11", 80]}]]}}]}
+                """;
+        assertEquals(Map.of(), KernelTable.parse(json).services());
+    }
 }

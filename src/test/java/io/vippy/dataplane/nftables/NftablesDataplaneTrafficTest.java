@@ -215,6 +215,26 @@ class NftablesDataplaneTrafficTest {
         }
     }
 
+    @Test
+    void syncRebuildsATableItDoesNotRecogniseAndLeavesOtherTablesAlone() {
+        NftablesDataplane fresh = new NftablesDataplane();
+        topology.inLb(() -> dataplane.sync(List.of()));
+        topology.lb.sh("printf 'add table ip vippy\\nadd chain ip vippy leftover\\nadd table ip other\\n"
+                + "add chain ip other keep\\n' | nft -f -").orThrow();
+        VirtualService service = service(80, Protocol.TCP, Scheduler.RR, i -> 1, 1, 2);
+        try {
+            topology.inLb(() -> fresh.sync(List.of(service)));
+            String ruleset = topology.lb.exec("nft", "list", "ruleset").orThrow();
+            assertTrue(!ruleset.contains("leftover") && ruleset.contains("chain keep"),
+                    "vippy rebuilt, the other table untouched:\n" + ruleset);
+            assertEquals(Map.of("be1", 5, "be2", 5), tally(10, () -> topology.request(80)));
+        } finally {
+            topology.inLb(() -> fresh.sync(List.of()));
+            topology.inLb(fresh::close);
+            topology.lb.exec("nft", "delete", "table", "ip", "other");
+        }
+    }
+
     /** Backend per client source port, for 250 fixed source ports. */
     private static Map<Integer, String> flows(int port) {
         Map<Integer, String> flows = new TreeMap<>();
