@@ -59,10 +59,16 @@ final class VippyRuleset {
         return selectors;
     }
 
+    /** Every chain a complete table has: the base chains and the selector chains. */
+    static Set<String> chains() {
+        Set<String> chains = new java.util.HashSet<>(List.of("prerouting", "output", "postrouting"));
+        selectors().forEach(selector -> chains.add(selector.chainName()));
+        return chains;
+    }
+
     /** Whether a table with these chains was made by {@link #create} (and so needs no rebuild). */
     static boolean isComplete(Set<String> chains) {
-        return chains.containsAll(List.of("prerouting", "output", "postrouting"))
-                && selectors().stream().allMatch(s -> chains.contains(s.chainName()));
+        return chains.containsAll(chains());
     }
 
     /** A new table: maps, base chains and every selector chain, in the transaction that creates the map. */

@@ -216,11 +216,11 @@ class NftablesDataplaneTrafficTest {
     }
 
     @Test
-    void syncRebuildsATableItDoesNotRecogniseAndLeavesOtherTablesAlone() {
+    void syncRebuildsATableItDoesNotRecogniseRemovesStrayChainsAndLeavesOtherTablesAlone() {
         NftablesDataplane fresh = new NftablesDataplane();
         topology.inLb(() -> dataplane.sync(List.of()));
-        topology.lb.sh("printf 'add table ip vippy\\nadd chain ip vippy leftover\\nadd table ip other\\n"
-                + "add chain ip other keep\\n' | nft -f -").orThrow();
+        topology.lb.sh("nft delete table ip vippy; printf 'add table ip vippy\\nadd chain ip vippy leftover\\n"
+                + "add table ip other\\nadd chain ip other keep\\n' | nft -f -").orThrow();
         VirtualService service = service(80, Protocol.TCP, Scheduler.RR, i -> 1, 1, 2);
         try {
             topology.inLb(() -> fresh.sync(List.of(service)));
@@ -228,6 +228,10 @@ class NftablesDataplaneTrafficTest {
             assertTrue(!ruleset.contains("leftover") && ruleset.contains("chain keep"),
                     "vippy rebuilt, the other table untouched:\n" + ruleset);
             assertEquals(Map.of("be1", 5, "be2", 5), tally(10, () -> topology.request(80)));
+
+            topology.lb.exec("nft", "add", "chain", "ip", "vippy", "stray").orThrow();
+            topology.inLb(() -> fresh.sync(List.of(service)));
+            assertTrue(!listTable().contains("chain stray"), "a stray chain in a complete table is removed");
         } finally {
             topology.inLb(() -> fresh.sync(List.of()));
             topology.inLb(fresh::close);
