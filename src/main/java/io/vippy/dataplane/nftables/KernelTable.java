@@ -57,16 +57,16 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
             }
             JsonNode map = item.path("map");
             String name = map.path("name").asText();
+            if (!hasVippyLayout(map)) {
+                continue; // another version's map: the table is incomplete and will be recreated
+            }
             for (JsonNode element : map.path("elem")) {
                 JsonNode key = element.get(0);
                 JsonNode counter = key.path("elem").path("counter");
                 JsonNode parts = key.has("elem") ? key.get("elem").path("val").path("concat") : key.path("concat");
                 ServiceKey service = serviceKey(parts);
                 if (name.equals(VippyRuleset.SERVICES)) {
-                    Selector selector = Selector.parseVerdict(verdict(element.get(1)));
-                    if (selector != null) {
-                        selectors.put(service, selector);
-                    }
+                    selectors.put(service, Selector.parseVerdict(verdict(element.get(1))));
                     serviceCounts.merge(service, counter.path("packets").asLong(), Long::sum);
                 } else if (name.equals(VippyRuleset.BACKENDS)) {
                     JsonNode value = element.get(1).path("concat");
@@ -85,6 +85,14 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
             services.put(key, new ProgrammedService(key, selectors.get(key), slots.getOrDefault(key, Map.of())));
         }
         return new KernelTable(true, services, serviceCounts, backendCounts, chains);
+    }
+
+    /** The services map keys on address . inet_proto . inet_service, the backends map adds a slot. */
+    private static boolean hasVippyLayout(JsonNode map) {
+        JsonNode type = map.path("type");
+        int parts = map.path("name").asText().equals(VippyRuleset.SERVICES) ? 3 : 4;
+        return type.isArray() && type.size() == parts && type.get(1).asText().equals("inet_proto")
+                && type.get(2).asText().equals("inet_service");
     }
 
     private static ServiceKey serviceKey(JsonNode concat) {

@@ -33,11 +33,15 @@ public interface LibNftables {
 
     /** Loads the library, or fails with one line that says which package to install. */
     static LibNftables load() {
+        return load(LIBRARY);
+    }
+
+    static LibNftables load(String library) {
         try {
-            return LibraryLoader.create(LibNftables.class).failImmediately().load(LIBRARY);
+            return LibraryLoader.create(LibNftables.class).failImmediately().load(library);
         } catch (UnsatisfiedLinkError | IllegalStateException e) {
-            throw new NftablesUnavailableException(LIBRARY + " cannot be loaded (" + e.getMessage()
-                    + "): install the Debian package libnftables1");
+            throw new NftablesUnavailableException(library + " cannot be loaded: install the Debian package"
+                    + " libnftables1 (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
     }
 }

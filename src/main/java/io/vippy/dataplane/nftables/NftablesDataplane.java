@@ -82,6 +82,7 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
             prepareTable(tx, family);
             if (families.get(family).complete) {
                 VippyRuleset.ensureBase(tx);
+                deleteStrayChains(tx, kernel.chains());
             }
             for (VirtualService service : mine) {
                 stale.remove(service.key());
@@ -182,6 +183,20 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
         }
         VippyRuleset.create(tx);
         programmed.keySet().removeIf(key -> NftFamily.of(key.address()) == family);
+    }
+
+    /**
+     * Chains in Vippy's table that its layout does not have (left by hand or by another version): nothing
+     * of Vippy's jumps to them, so they go. Kernels before 6.2 may refuse to delete a chain in the
+     * transaction that removes the last reference to it; the sync then fails and is retried.
+     */
+    private static void deleteStrayChains(NftTransaction tx, Set<String> kernelChains) {
+        Set<String> expected = VippyRuleset.chains();
+        for (String chain : kernelChains) {
+            if (!expected.contains(chain)) {
+                tx.flushChain(chain).deleteChain(chain);
+            }
+        }
     }
 
     private Set<ServiceKey> programmedKeys(NftFamily family) {

@@ -12,6 +12,8 @@ record Selector(Kind kind, int modulus) {
     }
 
     static final Selector NONE = new Selector(Kind.NONE, 0);
+    /** A services-map verdict Vippy did not write: it differs from every plan, so the diff replaces it. */
+    static final Selector UNKNOWN = new Selector(Kind.NONE, -1);
 
     Selector {
         if (kind != Kind.NONE && modulus < 1) {
@@ -40,25 +42,25 @@ record Selector(Kind kind, int modulus) {
         return kind == Kind.NONE ? "drop" : "goto " + chainName();
     }
 
-    /** Parses a verdict of {@link #verdict()} back; anything else is not Vippy's and yields null. */
+    /** Parses a verdict of {@link #verdict()} back; anything else is not Vippy's and yields {@link #UNKNOWN}. */
     static Selector parseVerdict(String verdict) {
         if (verdict.equals("drop")) {
             return NONE;
         }
         if (!verdict.startsWith("goto ")) {
-            return null;
+            return UNKNOWN;
         }
         String chain = verdict.substring("goto ".length());
         int dash = chain.indexOf('-');
         if (dash < 0) {
-            return null;
+            return UNKNOWN;
         }
         try {
             Kind kind = Kind.valueOf(chain.substring(0, dash).toUpperCase(java.util.Locale.ROOT));
             int modulus = Integer.parseInt(chain.substring(dash + 1));
-            return kind == Kind.NONE || modulus < 1 ? null : new Selector(kind, modulus);
+            return kind == Kind.NONE || modulus < 1 ? UNKNOWN : new Selector(kind, modulus);
         } catch (IllegalArgumentException e) {
-            return null;
+            return UNKNOWN;
         }
     }
 }

@@ -59,10 +59,16 @@ final class VippyRuleset {
         return selectors;
     }
 
+    /** Every chain a complete table has: the base chains and the selector chains. */
+    static Set<String> chains() {
+        Set<String> chains = new java.util.HashSet<>(List.of("prerouting", "output", "postrouting"));
+        selectors().forEach(selector -> chains.add(selector.chainName()));
+        return chains;
+    }
+
     /** Whether a table with these chains was made by {@link #create} (and so needs no rebuild). */
     static boolean isComplete(Set<String> chains) {
-        return chains.containsAll(List.of("prerouting", "output", "postrouting"))
-                && selectors().stream().allMatch(s -> chains.contains(s.chainName()));
+        return chains.containsAll(chains());
     }
 
     /** A new table: maps, base chains and every selector chain, in the transaction that creates the map. */
@@ -96,7 +102,7 @@ final class VippyRuleset {
         String ip = tx.family().wireName();
         String slot = switch (selector.kind()) {
             case NUMGEN -> "numgen inc mod " + selector.modulus();
-            case JHASH -> "jhash " + hashedTuple(tx.family()) + " mod " + selector.modulus() + " seed " + JHASH_SEED;
+            case JHASH -> "jhash " + flowHashInput(tx.family()) + " mod " + selector.modulus() + " seed " + JHASH_SEED;
             case NONE -> throw new IllegalArgumentException("no chain for a service without backends");
         };
         String chain = selector.chainName();
@@ -106,16 +112,14 @@ final class VippyRuleset {
     }
 
     /**
-     * What the Maglev slot hashes. IPv6 hashes the client's address and port only: the 4-tuple is 40 bytes,
-     * which with the map key overflows nft 1.0.6's registers ("BUG: register reg_low 12 invalid", then abort).
-     * The destination is the service's own address and port, the same for every flow it gets, so consistency
-     * across nodes is unchanged.
+     * What mh hashes: the 4-tuple for IPv4. For IPv6 only the source address and port: the full 4-tuple
+     * plus the map key overflows nft's registers, and nft 1.0.6 then aborts the process ("BUG: register
+     * reg_low 12 invalid"). Destination address and port are the same for all flows of one service, so
+     * leaving them out changes no choice between its backends.
      */
-    private static String hashedTuple(NftFamily family) {
+    private static String flowHashInput(NftFamily family) {
         String ip = family.wireName();
-        return family == NftFamily.IP6
-                ? ip + " saddr . th sport"
-                : ip + " saddr . th sport . " + ip + " daddr . th dport";
+        return family == NftFamily.IP ? ip + " saddr . th sport . " + ip + " daddr . th dport" : ip + " saddr . th sport";
     }
 
     static NftTransaction.Element serviceElement(ServiceKey key, Selector selector) {

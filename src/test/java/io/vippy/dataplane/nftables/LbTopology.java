@@ -24,7 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * client (10.10.0.2) -> lb (10.10.0.1, VIP on lo) -> backends be1..beN (10.20.i.2, lb side 10.20.i.1).
+ * client (10.10.0.2) -> lb (10.10.0.1, VIP on lo) -> backends be1..beN (10.20.i.2, lb side 10.20.i.1);
+ * the same in IPv6: client fd00:10::2, lb fd00:10::1 (VIP 2001:db8::10), backends fd00:20:i::2.
  * Backends have no route back to the client: replies only work because Vippy masquerades (full NAT).
  * Each backend runs a tiny TCP and UDP server on {@link #PORTS} (from a thread inside its namespace) that
  * answers its name; a TCP connection then echoes each line it receives, prefixed with the name.
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 final class LbTopology implements AutoCloseable {
     static final int[] PORTS = {80, 81, 82, 83, 84, 85, 86};
     static final InetAddress VIP = address("203.0.113.10");
+    static final InetAddress VIP6 = address("2001:db8::10");
     static final int TIMEOUT_MS = 3000;
 
     final TestNamespace client;
@@ -46,16 +48,31 @@ final class LbTopology implements AutoCloseable {
     LbTopology(int backendCount) {
         client = TestNamespace.create("vnft");
         lb = TestNamespace.create("vnft");
+        kernelThread = Executors.newSingleThreadExecutor(NetworkNamespace.named(lb.name()).threadFactory("lb-kernel"));
+        clientThreads = Executors.newFixedThreadPool(8, NetworkNamespace.named(client.name()).threadFactory("client"));
+        try {
+            build(backendCount);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void build(int backendCount) {
         client.link(lb, "c0", "10.10.0.2/24", "lbc", "10.10.0.1/24");
         client.exec("ip", "route", "add", "default", "via", "10.10.0.1").orThrow();
+        client.exec("ip", "addr", "add", "fd00:10::2/64", "dev", "c0", "nodad").orThrow();
+        lb.exec("ip", "addr", "add", "fd00:10::1/64", "dev", "lbc", "nodad").orThrow();
+        client.exec("ip", "-6", "route", "add", "default", "via", "fd00:10::1").orThrow();
         lb.exec("ip", "addr", "add", "203.0.113.10/32", "dev", "lo").orThrow();
+        lb.exec("ip", "addr", "add", "2001:db8::10/128", "dev", "lo").orThrow();
         for (int i = 1; i <= backendCount; i++) {
             TestNamespace backend = TestNamespace.create("vnft");
             backends.add(backend);
             lb.link(backend, "b" + i, "10.20." + i + ".1/24", "eth0", "10.20." + i + ".2/24");
+            lb.exec("ip", "addr", "add", "fd00:20:" + i + "::1/64", "dev", "b" + i, "nodad").orThrow();
+            backend.exec("ip", "addr", "add", "fd00:20:" + i + "::2/64", "dev", "eth0", "nodad").orThrow();
         }
-        kernelThread = Executors.newSingleThreadExecutor(NetworkNamespace.named(lb.name()).threadFactory("lb-kernel"));
-        clientThreads = Executors.newFixedThreadPool(8, NetworkNamespace.named(client.name()).threadFactory("client"));
         for (int i = 1; i <= backendCount; i++) {
             startServers("be" + i, backends.get(i - 1));
         }
@@ -67,6 +84,10 @@ final class LbTopology implements AutoCloseable {
 
     static InetAddress backendAddress(int index) {
         return address("10.20." + index + ".2");
+    }
+
+    static InetAddress backendAddress6(int index) {
+        return address("fd00:20:" + index + "::2");
     }
 
     /** Runs a dataplane call on the lb's kernel thread. */
@@ -85,7 +106,7 @@ final class LbTopology implements AutoCloseable {
 
     /** As {@link #request(int)}, from a fixed client source port (0: any). */
     String request(int port, int sourcePort) {
-        return await(requestAsync(port, sourcePort));
+        return await(requestAsync(VIP, port, sourcePort));
     }
 
     /**
@@ -93,11 +114,15 @@ final class LbTopology implements AutoCloseable {
      * it, so no TIME_WAIT socket blocks the next connection from the same source port.
      */
     Future<String> requestAsync(int port, int sourcePort) {
+        return requestAsync(VIP, port, sourcePort);
+    }
+
+    Future<String> requestAsync(InetAddress vip, int port, int sourcePort) {
         return clientThreads.submit(() -> {
             try (Socket socket = new Socket()) {
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(sourcePort));
-                socket.connect(new InetSocketAddress(VIP, port), TIMEOUT_MS);
+                socket.connect(new InetSocketAddress(vip, port), TIMEOUT_MS);
                 socket.setSoTimeout(TIMEOUT_MS);
                 String name = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                         StandardCharsets.US_ASCII)).readLine();
@@ -109,11 +134,15 @@ final class LbTopology implements AutoCloseable {
 
     /** One UDP datagram from a fresh client socket: the name in the reply. */
     String udpRequest(int port) {
+        return udpRequest(VIP, port);
+    }
+
+    String udpRequest(InetAddress vip, int port) {
         return await(clientThreads.submit(() -> {
             try (DatagramSocket socket = new DatagramSocket()) {
                 socket.setSoTimeout(TIMEOUT_MS);
                 byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
-                socket.send(new DatagramPacket(hello, hello.length, VIP, port));
+                socket.send(new DatagramPacket(hello, hello.length, vip, port));
                 DatagramPacket reply = new DatagramPacket(new byte[64], 64);
                 socket.receive(reply);
                 return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).trim();

@@ -194,6 +194,51 @@ class NftablesDataplaneTrafficTest {
         }
     }
 
+    @Test
+    void ipv6ServicesLiveInTheIp6TableAndCarryTcpAndUdp() {
+        List<RealServer> reals = List.of(new RealServer(LbTopology.backendAddress6(1), 80, 1),
+                new RealServer(LbTopology.backendAddress6(2), 80, 1));
+        VirtualService tcp = new VirtualService(new ServiceKey(LbTopology.VIP6, Protocol.TCP, 80), Scheduler.RR, reals);
+        VirtualService udp = new VirtualService(new ServiceKey(LbTopology.VIP6, Protocol.UDP, 80), Scheduler.MH, reals);
+        topology.inLb(() -> dataplane.program(tcp));
+        topology.inLb(() -> dataplane.program(udp));
+        try {
+            Map<String, Integer> hits = tally(20, () -> LbTopology.await(topology.requestAsync(LbTopology.VIP6, 80, 0)));
+            assertEquals(Map.of("be1", 10, "be2", 10), hits, "rr over IPv6");
+            String answer = topology.udpRequest(LbTopology.VIP6, 80);
+            assertTrue(answer.matches("be[12]"), "UDP over IPv6 answered by " + answer);
+            String table = topology.lb.exec("nft", "list", "table", "ip6", "vippy").orThrow();
+            assertTrue(table.contains("2001:db8::10 . udp . 80"), table);
+        } finally {
+            topology.inLb(() -> dataplane.unprogram(tcp.key()));
+            topology.inLb(() -> dataplane.unprogram(udp.key()));
+        }
+    }
+
+    @Test
+    void syncRebuildsATableItDoesNotRecogniseRemovesStrayChainsAndLeavesOtherTablesAlone() {
+        NftablesDataplane fresh = new NftablesDataplane();
+        topology.inLb(() -> dataplane.sync(List.of()));
+        topology.lb.sh("nft delete table ip vippy; printf 'add table ip vippy\\nadd chain ip vippy leftover\\n"
+                + "add table ip other\\nadd chain ip other keep\\n' | nft -f -").orThrow();
+        VirtualService service = service(80, Protocol.TCP, Scheduler.RR, i -> 1, 1, 2);
+        try {
+            topology.inLb(() -> fresh.sync(List.of(service)));
+            String ruleset = topology.lb.exec("nft", "list", "ruleset").orThrow();
+            assertTrue(!ruleset.contains("leftover") && ruleset.contains("chain keep"),
+                    "vippy rebuilt, the other table untouched:\n" + ruleset);
+            assertEquals(Map.of("be1", 5, "be2", 5), tally(10, () -> topology.request(80)));
+
+            topology.lb.exec("nft", "add", "chain", "ip", "vippy", "stray").orThrow();
+            topology.inLb(() -> fresh.sync(List.of(service)));
+            assertTrue(!listTable().contains("chain stray"), "a stray chain in a complete table is removed");
+        } finally {
+            topology.inLb(() -> fresh.sync(List.of()));
+            topology.inLb(fresh::close);
+            topology.lb.exec("nft", "delete", "table", "ip", "other");
+        }
+    }
+
     /** Backend per client source port, for 250 fixed source ports. */
     private static Map<Integer, String> flows(int port) {
         Map<Integer, String> flows = new TreeMap<>();
