@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vippy.core.Dataplane;
 import io.vippy.core.VippyConfig;
+import io.vippy.core.model.InvalidConfigException;
+import io.vippy.dataplane.ipvs.IpvsDataplane;
 import io.vippy.dataplane.nftables.NftablesDataplane;
 import io.vippy.netlink.NetworkNamespace;
 import jakarta.enterprise.inject.Instance;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class DataplaneSelectorTest {
     private final NftablesDataplane nftables = new NftablesDataplane();
+    private final IpvsDataplane ipvs = new IpvsDataplane(() -> true);
 
     private Dataplane select(String choice) {
         VippyConfig config = (VippyConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -25,15 +28,19 @@ class DataplaneSelectorTest {
                     case "netns", "provider" -> Optional.empty();
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-        @SuppressWarnings("unchecked")
-        Instance<NftablesDataplane> instance = (Instance<NftablesDataplane>) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {Instance.class}, (proxy, method, args) -> {
+        return new DataplaneSelector().dataplane(config, NetworkNamespace.current(), instance(nftables), instance(ipvs));
+    }
+
+    /** An {@link Instance} that only gives {@code bean}: the selector asks for nothing else. */
+    @SuppressWarnings("unchecked")
+    private <T> Instance<T> instance(T bean) {
+        return (Instance<T>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Instance.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("get")) {
-                        return nftables;
+                        return bean;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        return new DataplaneSelector().dataplane(config, NetworkNamespace.current(), instance);
     }
 
     @Test
@@ -46,10 +53,9 @@ class DataplaneSelectorTest {
     }
 
     @Test
-    void ipvsIsNotAvailableYetAndUnknownValuesNameTheProperty() {
-        IllegalStateException ipvs = assertThrows(IllegalStateException.class, () -> select("ipvs"));
-        assertEquals("vippy.dataplane=ipvs: the IPVS dataplane is not available in this build", ipvs.getMessage());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> select("ebpf"));
-        assertEquals("vippy.dataplane must be auto, ipvs or nftables, not \"ebpf\"", bad.getMessage());
+    void ipvsWhenAskedForAndUnknownValuesNameTheProperty() {
+        assertSame(ipvs, select("ipvs"));
+        InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> select("ebpf"));
+        assertEquals("vippy.dataplane: must be auto, ipvs or nftables, not \"ebpf\"", bad.getMessage());
     }
 }
