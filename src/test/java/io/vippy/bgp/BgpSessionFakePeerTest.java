@@ -1,5 +1,6 @@
 package io.vippy.bgp;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,7 +69,9 @@ class BgpSessionFakePeerTest {
         assertEquals(BgpNotificationMessage.of(4, 0), message);
         assertTrue(elapsedMillis >= 2500 && elapsedMillis < 4500, "hold timer expired after " + elapsedMillis + " ms");
         assertTrue(keepalives >= 2, keepalives + " keepalives");
-        assertTrue(speaker.peers().get(0).lastError().contains("hold timer expired"), speaker.peers().toString());
+        // The session records the error after it has sent the NOTIFICATION the peer just read.
+        await().atMost(Duration.ofSeconds(2)).until(() -> String.valueOf(speaker.peers().get(0).lastError())
+                .contains("hold timer expired"));
     }
 
     @Test

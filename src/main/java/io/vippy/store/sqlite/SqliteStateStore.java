@@ -8,14 +8,15 @@ import io.vippy.core.model.LoadBalancer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
+import org.sqlite.JDBC;
 
 /**
  * Load balancers in an embedded SQLite database, one JSON document per load balancer. Write-ahead log with
@@ -39,7 +40,8 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
     public static SqliteStateStore open(Path dataDir, ObjectMapper json) {
         try {
             Files.createDirectories(dataDir);
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(FILE_NAME));
+            // The driver directly, not DriverManager: its service lookup misses the driver under Quarkus's class loaders.
+            Connection connection = JDBC.createConnection("jdbc:sqlite:" + dataDir.resolve(FILE_NAME), new Properties());
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
                 statement.execute("PRAGMA synchronous=FULL");
