@@ -100,6 +100,16 @@ class MetalKillNineIT {
         }
     }
 
+    private void awaitActive(VippyProcess vippy, String uuid) throws InterruptedException {
+        await("load balancer " + uuid + " to be ACTIVE", () -> {
+            try {
+                return "ACTIVE".equals(get(vippy, uuid).get("status").asText());
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
     private JsonNode get(VippyProcess vippy, String uuid) throws Exception {
         HttpResponse<String> response = vippy.send("GET", "/loadbalancer/" + uuid, null);
         return response.statusCode() == 404 ? null : json.readTree(response.body());
@@ -121,14 +131,7 @@ class MetalKillNineIT {
         }
         metal.faults().off();
         try (VippyProcess vippy = start()) {
-            String id = uuid;
-            await("the load balancer to be ACTIVE", () -> {
-                try {
-                    return "ACTIVE".equals(get(vippy, id).get("status").asText());
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            awaitActive(vippy, uuid);
             List<JsonObject> reservations = ours();
             assertEquals(1, reservations.size(), "exactly one reservation: " + reservations);
             assertTrue(reservations.get(0).getJsonArray("tags").contains("vippy:lb=" + uuid));
@@ -144,14 +147,7 @@ class MetalKillNineIT {
         try (VippyProcess vippy = start()) {
             HttpResponse<String> created = vippy.send("POST", "/loadbalancer", "{\"name\":\"web\",\"port\":443}");
             uuid = json.readTree(created.body()).get("uuid").asText();
-            String id = uuid;
-            await("the load balancer to be ACTIVE", () -> {
-                try {
-                    return "ACTIVE".equals(get(vippy, id).get("status").asText());
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            awaitActive(vippy, uuid);
             metal.faults().delay(Duration.ofSeconds(10));
             metal.faults().next("DELETE", Kind.SLOW, 1);
             assertEquals(202, vippy.send("DELETE", "/loadbalancer/" + uuid, null).statusCode());
