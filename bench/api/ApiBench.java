@@ -23,15 +23,18 @@ import java.util.regex.Pattern;
  * 127.0.0.1, and a fresh data directory. Latencies are also given as a ratio to the trivial
  * /q/health/live call measured in the same run, since this machine is noisy.
  *
- * Run (as root, after ./mvnw -B package -DskipTests):  java bench/api/ApiBench.java [loadBalancers]
+ * Run (as root, after ./mvnw -B package -DskipTests):  java bench/api/ApiBench.java [loadBalancers [JVM options...]]
+ * The JVM options default to the systemd unit's (deploy/vippy.service).
  */
 public class ApiBench {
     static final String TOKEN = "bench-token-0123456789abcdef";
+    static final List<String> DEPLOYED_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static int port;
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        List<String> jvm = args.length > 1 ? List.of(args).subList(1, args.length) : DEPLOYED_JVM_OPTIONS;
         String netns = "vbench-" + ProcessHandle.current().pid();
         Path dataDir = Files.createTempDirectory("vippy-bench");
         Path log = Files.createTempFile("vippy-bench", ".log");
@@ -40,9 +43,12 @@ public class ApiBench {
         try {
             port = freePort();
             long started = System.nanoTime();
-            vippy = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+            List<String> command = new ArrayList<>(List.of("java"));
+            command.addAll(jvm);
+            command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                     "-Dvippy.netns=" + netns, "-Dvippy.data-dir=" + dataDir, "-Dvippy.api.token=" + TOKEN,
-                    "-Dvippy.static.pool=198.18.0.0/18", "-jar", "target/quarkus-app/quarkus-run.jar")
+                    "-Dvippy.static.pool=198.18.0.0/18", "-jar", "target/quarkus-app/quarkus-run.jar"));
+            vippy = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             awaitHealthy(vippy, started);
             double startupMs = (System.nanoTime() - started) / 1e6;
@@ -58,7 +64,8 @@ public class ApiBench {
                     "{\"name\":\"burst-" + i + "\",\"port\":" + (2000 + i) + "}", 201));
             long rssLoaded = rssKb(vippy.pid());
 
-            System.out.printf("Vippy API benchmark: %d load balancers, %s%n", count, java.time.Instant.now());
+            System.out.printf("Vippy API benchmark: %d load balancers, JVM options %s, %s%n", count, jvm,
+                    java.time.Instant.now());
             System.out.printf("| measure | p50 ms | p99 ms | p99 / health p99 |%n|---|---|---|---|%n");
             row("GET /q/health/live (baseline)", health, health);
             row("POST /loadbalancer (store grows 0 -> " + count + ")", create, health);
