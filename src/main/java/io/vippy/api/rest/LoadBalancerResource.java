@@ -17,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -99,11 +100,11 @@ public class LoadBalancerResource {
                 "load balancer " + lb + " has no backend with uuid " + text + "."));
     }
 
-    private static java.util.Optional<UUID> parseUuid(String text) {
+    private static Optional<UUID> parseUuid(String text) {
         try {
-            return java.util.Optional.of(UUID.fromString(text));
+            return Optional.of(UUID.fromString(text));
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

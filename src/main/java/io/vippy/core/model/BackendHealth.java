@@ -7,6 +7,6 @@ public enum BackendHealth {
     UNHEALTHY;
 
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return WireNames.of(this);
     }
 }

@@ -9,7 +9,7 @@ public record HealthCheckSpec(Type type, String path, int intervalMs, int timeou
         NONE;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return WireNames.of(this);
         }
 
         public static Type parse(String text) {

@@ -20,7 +20,7 @@ public enum IpFamily {
     }
 
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return WireNames.of(this);
     }
 
     public static IpFamily of(InetAddress address) {

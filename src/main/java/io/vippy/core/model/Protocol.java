@@ -11,7 +11,7 @@ public enum Protocol {
     }
 
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return WireNames.of(this);
     }
 
     public static Protocol parse(String text) {

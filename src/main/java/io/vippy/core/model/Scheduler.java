@@ -16,7 +16,7 @@ public enum Scheduler {
     SH;
 
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return WireNames.of(this);
     }
 
     public static Scheduler parse(String text) {

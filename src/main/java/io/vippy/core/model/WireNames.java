@@ -9,6 +9,11 @@ final class WireNames {
     private WireNames() {
     }
 
+    /** The name the APIs use: the constant's name in lower case. */
+    static String of(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
     static <E extends Enum<E>> E parse(Class<E> type, String text, String field) {
         for (E value : type.getEnumConstants()) {
             if (value.name().equalsIgnoreCase(text)) {
