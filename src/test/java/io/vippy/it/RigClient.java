@@ -1,0 +1,101 @@
+package io.vippy.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vippy.testing.Shell;
+import io.vippy.testing.VippyTestEnvironment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/** What a user of the rig does and waits for: the README's curl commands, and requests from the client. */
+final class RigClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final MetalRig rig;
+
+    RigClient(MetalRig rig) {
+        this.rig = rig;
+    }
+
+    /**
+     * The README's {@code vcurl} (curl with the bearer token, plus -sS: no progress meter in the answer) with
+     * these arguments, through {@code sh} so that pipes such as {@code | jq} work; {@code localhost:10001} is
+     * this Vippy's address.
+     */
+    String vcurl(String arguments) {
+        String authority = rig.vippy().uri("").getAuthority();
+        return Shell.sh("curl -sS -H 'Authorization: Bearer " + VippyTestEnvironment.TOKEN + "' "
+                + arguments.replace("localhost:10001", authority)).orThrow();
+    }
+
+    JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + text, e);
+        }
+    }
+
+    JsonNode loadBalancer(String uuid) {
+        return json(rig.vippy().send("GET", "/loadbalancer/" + uuid, null).body());
+    }
+
+    void awaitSessions() {
+        await("both ToR sessions Established", Duration.ofSeconds(20), rig::bothSessionsEstablished);
+    }
+
+    /** Waits for ACTIVE and returns the Elastic IP. */
+    String awaitActive(String uuid) {
+        await("load balancer ACTIVE", Duration.ofSeconds(20),
+                () -> "ACTIVE".equals(loadBalancer(uuid).get("status").asText()));
+        return loadBalancer(uuid).get("eip").asText();
+    }
+
+    void awaitGone(String uuid) {
+        await("load balancer gone (404)", Duration.ofSeconds(20),
+                () -> rig.vippy().send("GET", "/loadbalancer/" + uuid, null).statusCode() == 404);
+    }
+
+    /** Waits until the ToR's kernel holds this many routes to the address (one per router that learned it). */
+    void awaitTorRoutes(String address, int count) {
+        await(count + " ToR kernel route(s) to " + address, Duration.ofSeconds(20), () -> {
+            String routes = rig.torRoutes(address);
+            return (routes.isEmpty() ? 0 : routes.split("\n").length) == count;
+        });
+    }
+
+    void awaitClientReaches(String address, int port) {
+        await("the client reaches " + address, Duration.ofSeconds(20), () -> rig.clientGet(address, port, "/whoami") != null);
+    }
+
+    /** Sends requests from the client, one connection each; every one must succeed. Returns who answered. */
+    Set<String> backendsSeen(String address, int port, int requests) {
+        Set<String> seen = new TreeSet<>();
+        for (int i = 0; i < requests; i++) {
+            String body = rig.clientGet(address, port, "/whoami");
+            if (body == null) {
+                throw new AssertionError("request " + (i + 1) + " of " + requests + " to " + address + " failed");
+            }
+            seen.add(body);
+        }
+        return seen;
+    }
+
+    void await(String what, Duration atMost, Callable<Boolean> condition) {
+        try {
+            Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(100)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(what + ": not within " + atMost + "\nToR 1: " + rig.birdc(1, "show protocols all metal")
+                    + "\nVippy's log:\n" + tail(rig.vippyLog()), e);
+        }
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 6000 ? log : log.substring(log.length() - 6000);
+    }
+}
