@@ -99,9 +99,13 @@ final class MetalRig implements AutoCloseable {
 
     /** Runs a command in one of the rig's namespaces: tor, node, client, be1..3. */
     Shell.Result in(String role, String... command) {
+        return in(Shell.DEFAULT_TIMEOUT, role, command);
+    }
+
+    Shell.Result in(Duration timeout, String role, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(role)));
         full.addAll(List.of(command));
-        return Shell.run(full.toArray(String[]::new));
+        return Shell.run(timeout, full.toArray(String[]::new));
     }
 
     /** The packaged jar with the Metal provider, pointed at the fake; the same data directory every time. */

@@ -6,6 +6,7 @@ import io.vippy.testing.Shell;
 import io.vippy.testing.VippyTestEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,6 +40,26 @@ final class RigClient {
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON: " + text, e);
         }
+    }
+
+    /** Creates a load balancer on this port with the rig's three backends; returns its uuid. */
+    String createWithBackends(int port) {
+        String uuid = json(expect(201, "POST", "/loadbalancer", "{\"name\":\"web\",\"port\":" + port + "}"))
+                .get("uuid").asText();
+        for (String backend : MetalRig.BACKENDS) {
+            expect(201, "POST", "/loadbalancer/" + uuid + "/backend",
+                    "{\"ip\":\"" + backend + "\",\"port\":" + MetalRig.BACKEND_PORT + "}");
+        }
+        return uuid;
+    }
+
+    /** An API call that must answer with this status; returns the body. */
+    String expect(int status, String method, String path, String body) {
+        HttpResponse<String> response = rig.vippy().send(method, path, body);
+        if (response.statusCode() != status) {
+            throw new AssertionError(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
     }
 
     JsonNode loadBalancer(String uuid) {
