@@ -108,11 +108,22 @@ final class RigClient {
     }
 
     void await(String what, Duration atMost, Callable<Boolean> condition) {
+        awaitCondition(what, atMost, condition, () -> "ToR 1: " + rig.birdc(1, "show protocols all metal")
+                + "\nVippy's log:\n" + rig.vippyLog());
+    }
+
+    /** Polls every 100 ms; on timeout fails with the end of what {@code context} tells (logs, peer state). */
+    static void awaitCondition(String what, Duration atMost, Callable<Boolean> condition, Callable<String> context) {
         try {
             Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(100)).until(condition);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(what + ": not within " + atMost + "\nToR 1: " + rig.birdc(1, "show protocols all metal")
-                    + "\nVippy's log:\n" + tail(rig.vippyLog()), e);
+            String told;
+            try {
+                told = context.call();
+            } catch (Exception unreadable) {
+                told = unreadable.toString();
+            }
+            throw new AssertionError(what + ": not within " + atMost + "\n" + tail(told), e);
         }
     }
 
