@@ -41,15 +41,19 @@ final class MetalRig implements AutoCloseable {
     private final Vertx vertx;
     private final Path dataDir;
     private final Path log;
-    private VippyProcess vippy;
+    /** Tears the rig down even when the test JVM is stopped (a build timeout, Ctrl-C) before close(). */
+    private final Thread downOnExit;
+    private volatile VippyProcess vippy;
 
     private MetalRig(String name, Vertx vertx, FakeMetalApi metal, Path dataDir, Path log) {
         this.name = name;
-        this.dir = Path.of(System.getProperty("java.io.tmpdir"), name);
+        this.dir = Path.of(System.getenv().getOrDefault("TMPDIR", "/tmp"), name); // where rig.sh keeps its files
         this.vertx = vertx;
         this.metal = metal;
         this.dataDir = dataDir;
         this.log = log;
+        this.downOnExit = new Thread(this::stopEverything, "rig-down");
+        Runtime.getRuntime().addShutdownHook(downOnExit);
     }
 
     /** Builds the rig; whatever was built is torn down again if a step fails. */
@@ -155,12 +159,19 @@ final class MetalRig implements AutoCloseable {
         return result.ok() ? result.output().trim() : null;
     }
 
-    @Override
-    public void close() {
-        if (vippy != null) {
-            vippy.close();
+    /** Vippy (its process lives outside the namespaces), then everything rig.sh started. */
+    private void stopEverything() {
+        VippyProcess running = vippy;
+        if (running != null) {
+            running.close();
         }
         Shell.run(SCRIPT_TIMEOUT, SCRIPT.toString(), "down", name);
+    }
+
+    @Override
+    public void close() {
+        stopEverything();
+        Runtime.getRuntime().removeShutdownHook(downOnExit);
         try {
             metal.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
