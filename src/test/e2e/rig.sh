@@ -4,10 +4,15 @@
 #   client 198.18.0.2 --- 198.18.0.1 tor 10.99.182.128/31 --- 10.99.182.129 node --- 10.10.N.1 --- 10.10.N.2 beN
 #                              lo: 169.254.255.1, .2                lo: Elastic IPs (Vippy)       (N = 1, 2, 3)
 #
-# tor: the top-of-rack router. BIRD 2 (torN.conf) listens on 169.254.255.1 and .2 (multihop, MD5, AS 65530), as Metal's
-#      routers do, and installs what it learns into its kernel table; it knows no other way to 198.51.100.0/24.
+# tor: the top-of-rack router: one BIRD 2 per address (torN.conf) on 169.254.255.1 and .2 (multihop, MD5,
+#      AS 65530), as Metal's routers; installs what it learns into its kernel table, and knows no other way to
+#      198.51.100.0/24 (the fake Metal's Elastic IPs).
 # node: where Vippy runs (vippy.netns=NAME-node); reaches the routers through static /32s via the ToR, as on
 #       Metal, and has the ToR as its default gateway. Vippy itself is started by the test, not here.
+#       The addresses, ASNs and password are those of the fake Metal's neighbour entry (FakeMetalNeighbors),
+#       so by hand (the tests do not do this): start the fake standalone (FakeMetalApi), export what it
+#       prints, and run
+#       java -Dvippy.netns=NAME-node -jar target/quarkus-app/quarkus-run.jar
 # beN: HTTP on :8080 (python3 http.server); GET /whoami answers "beN", GET /big is 1 MiB.
 # client: its only route to the world is the ToR.
 #

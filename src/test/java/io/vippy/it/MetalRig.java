@@ -1,9 +1,9 @@
 package io.vippy.it;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vippy.address.metal.fake.FakeMetalApi;
+import io.vippy.address.metal.fake.FakeMetalNeighbors;
 import io.vippy.testing.RootOnly;
 import io.vippy.testing.Shell;
 import io.vippy.testing.VippyProcess;
@@ -27,11 +27,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class MetalRig implements AutoCloseable {
     static final Path SCRIPT = Path.of("src/test/e2e/rig.sh");
-    static final String NODE_LINK = "10.99.182.129";
-    static final List<String> ROUTERS = List.of("169.254.255.1", "169.254.255.2");
+    /** rig.sh builds what the fake's neighbour entry describes: our address on the ToR link, routers, password. */
+    private static final JsonObject NEIGHBORS = FakeMetalNeighbors.localIpv4();
+    static final String NODE_LINK = NEIGHBORS.getString("customer_ip");
+    static final List<String> ROUTERS = NEIGHBORS.getJsonArray("peer_ips").stream().map(String::valueOf).toList();
+    static final String MD5_PASSWORD = NEIGHBORS.getString("md5_password");
     static final List<String> BACKENDS = List.of("10.10.1.2", "10.10.2.2", "10.10.3.2");
     static final int BACKEND_PORT = 8080;
-    static final String MD5_PASSWORD = "s3cretPassw0rd";
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);
     private static final String METAL_TOKEN = "e2e-metal-token-" + UUID.randomUUID();
 
@@ -66,7 +68,7 @@ final class MetalRig implements AutoCloseable {
         MetalRig rig = null;
         try {
             FakeMetalApi metal = new FakeMetalApi(vertx, METAL_TOKEN, UUID.randomUUID().toString()).start();
-            metal.metadataFor(metal.state().addDevice("e2e-node", List.of(bgpNeighbors())));
+            metal.metadataFor(metal.state().addDevice("e2e-node", List.of(FakeMetalNeighbors.localIpv4())));
             rig = new MetalRig(name, vertx, metal, Files.createTempDirectory("vippy-e2e"),
                     Files.createTempFile("vippy-e2e", ".log"));
             rig.script("up");
@@ -79,14 +81,6 @@ final class MetalRig implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /** What Metal lists for a device with local BGP: the two routers, multihop, MD5, AS 65000 to 65530. */
-    private static JsonObject bgpNeighbors() {
-        return new JsonObject().put("address_family", 4).put("customer_as", 65000).put("customer_ip", NODE_LINK)
-                .put("md5_enabled", true).put("md5_password", MD5_PASSWORD).put("multihop", true)
-                .put("peer_as", 65530).put("peer_ips", new JsonArray(new ArrayList<>(ROUTERS)))
-                .put("routes_in", new JsonArray()).put("routes_out", new JsonArray());
     }
 
     String namespace(String role) {
