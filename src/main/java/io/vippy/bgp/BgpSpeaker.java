@@ -43,7 +43,11 @@ public class BgpSpeaker implements RouteAnnouncer {
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private BgpSessionOptions options;
     private EventLoopGroup eventLoops;
-    private volatile Set<Route> desired = Set.of();
+    /**
+     * Null until the first {@link #announce}: after a restart the peers still hold our routes (graceful
+     * restart), and End-of-RIB sent before the restored set would make them drop those routes for a moment.
+     */
+    private volatile Set<Route> desired;
 
     @Inject
     BgpSpeaker(BgpConfig config, NetworkNamespace namespace, Instance<BgpNeighborDiscovery> discovery) {
@@ -58,6 +62,7 @@ public class BgpSpeaker implements RouteAnnouncer {
         this.discovery = null;
         this.namespace = namespace;
         this.options = options;
+        this.desired = Set.of();
     }
 
     void onStart(@Observes StartupEvent event) {

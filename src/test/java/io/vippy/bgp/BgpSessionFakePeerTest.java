@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.vippy.bgp.codec.BgpAddressFamily;
 import io.vippy.bgp.codec.BgpKeepaliveMessage;
 import io.vippy.bgp.codec.BgpMessage;
@@ -11,6 +13,7 @@ import io.vippy.bgp.codec.BgpNotificationMessage;
 import io.vippy.bgp.codec.BgpOpenMessage;
 import io.vippy.bgp.codec.BgpRouteRefreshMessage;
 import io.vippy.bgp.codec.BgpUpdateMessage;
+import io.vippy.bgp.session.BgpSession;
 import io.vippy.bgp.session.BgpSessionOptions;
 import io.vippy.core.BgpNeighbor;
 import io.vippy.core.Route;
@@ -21,8 +24,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +127,31 @@ class BgpSessionFakePeerTest {
         peer.send(BgpRouteRefreshMessage.of(BgpAddressFamily.IPV4_UNICAST));
         assertEquals(changed.stream().map(Route::address).collect(Collectors.toSet()), readTableUntilEndOfRib());
         assertEquals(1000, speaker.peers().get(0).prefixesSent());
+    }
+
+    /** After a restart the routes are unknown until the first announce: End-of-RIB must wait for them. */
+    @Test
+    void aSessionEstablishedBeforeItsRoutesAreKnownSendsThemBeforeEndOfRib() throws Exception {
+        AtomicReference<Set<Route>> desired = new AtomicReference<>(); // null: not known yet
+        EventLoopGroup loop = new EpollEventLoopGroup(1);
+        try {
+            BgpSession session = new BgpSession(new BgpNeighbor(LOOPBACK, peer.port(), BgpTestSupport.TOR_AS,
+                    4_200_000_000L, Optional.empty(), Optional.empty(), Optional.empty(), 0, 9),
+                    BgpSessionOptions.DEFAULTS, loop.next(), desired::get);
+            session.start();
+            peer.establish(BgpTestSupport.TOR_AS, 9);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> session.status().state().equals("ESTABLISHED"));
+
+            desired.set(Set.of(Route.of(BgpTestSupport.ip("198.51.100.7"))));
+            session.routesChanged();
+            BgpUpdateMessage first = peer.readUntil(BgpUpdateMessage.class);
+            assertEquals(List.of("198.51.100.7/32"), first.nlri().stream().map(Object::toString).toList(),
+                    "the route first, not an End-of-RIB that would end the peer's graceful restart without it");
+            assertTrue(peer.readUntil(BgpUpdateMessage.class).endOfRibFamily().isPresent());
+            session.stop().get(5, TimeUnit.SECONDS);
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     /** The prefixes of UPDATEs up to End-of-RIB; 1000 /32s must fit in two messages. */

@@ -65,6 +65,8 @@ public final class BgpSession {
     private final Map<SessionTimer, ScheduledFuture<?>> timers = new EnumMap<>(SessionTimer.class);
 
     private SessionState state = SessionState.IDLE;
+    /** Established before the routes were known: End-of-RIB goes with the first UPDATE. */
+    private boolean endOfRibOwed;
     private boolean stopped;
     private Channel channel;
     private int holdTimeSeconds;
@@ -74,7 +76,10 @@ public final class BgpSession {
     private String lastError;
     private volatile PeerStatus status;
 
-    /** {@code desiredRoutes} is read on the event loop whenever routes are (re)sent. */
+    /**
+     * {@code desiredRoutes} is read on the event loop whenever routes are (re)sent; null means "not known yet"
+     * (a restarting speaker), which defers routes and End-of-RIB to the first {@link #routesChanged}.
+     */
     public BgpSession(BgpNeighbor neighbor, BgpSessionOptions options, EventLoop eventLoop,
             Supplier<Set<Route>> desiredRoutes) {
         this.neighbor = neighbor;
@@ -150,8 +155,10 @@ public final class BgpSession {
                 lastError = "connection closed by the peer in state " + state;
                 LOG.warnf("BGP peer %s: %s", peerName, lastError);
                 drop();
-            } else if (event instanceof SessionEvent.RoutesChanged && state == SessionState.ESTABLISHED) {
-                sendRoutes(ribOut.sync(desired()), false);
+            } else if (event instanceof SessionEvent.RoutesChanged && state == SessionState.ESTABLISHED
+                    && routesKnown()) {
+                sendRoutes(ribOut.sync(desired()), endOfRibOwed);
+                endOfRibOwed = false;
             } else if (event instanceof SessionEvent.Stop stop) {
                 onStop(stop.done());
             } else if (event instanceof SessionEvent.Abort abort) {
@@ -231,7 +238,8 @@ public final class BgpSession {
                     throw fsmError(UNEXPECTED_IN_ESTABLISHED, message);
                 }
                 restartHoldTimer();
-                if (message instanceof BgpRouteRefreshMessage refresh && refresh.family().equals(Optional.of(family))) {
+                if (message instanceof BgpRouteRefreshMessage refresh && refresh.family().equals(Optional.of(family))
+                        && routesKnown()) {
                     ribOut.clear();
                     sendRoutes(ribOut.sync(desired()), true);
                 }
@@ -270,12 +278,21 @@ public final class BgpSession {
         setState(SessionState.ESTABLISHED);
         establishedSince = Instant.now();
         backoff.reset();
-        sendRoutes(ribOut.sync(desired()), true);
+        // RFC 4724 4.1: a restarting speaker defers End-of-RIB until it knows its routes.
+        endOfRibOwed = !routesKnown();
+        if (!endOfRibOwed) {
+            sendRoutes(ribOut.sync(desired()), true);
+        }
     }
 
-    /** The routes for this peer: none when it did not offer our address family. */
+    private boolean routesKnown() {
+        return desiredRoutes.get() != null;
+    }
+
+    /** The routes for this peer: none when it did not offer our address family or they are not known yet. */
     private Set<Route> desired() {
-        return peerAcceptsFamily ? desiredRoutes.get() : Set.of();
+        Set<Route> routes = desiredRoutes.get();
+        return peerAcceptsFamily && routes != null ? routes : Set.of();
     }
 
     /** Sends UPDATEs; a full table (after establishment or a ROUTE-REFRESH) ends with End-of-RIB (RFC 4724). */

@@ -68,16 +68,22 @@ public class Reconciler {
 
     /**
      * Start-up: let the provider adopt what the stored load balancers hold, make the kernel match the stored
-     * services (leaving matching ones untouched), then reconcile everything.
+     * services (leaving matching ones untouched), re-announce what was ACTIVE (peers kept it through the restart),
+     * then reconcile everything.
      */
     public Uni<Void> start(Collection<LoadBalancer> stored) {
         List<VirtualService> desired = stored.stream()
                 .filter(lb -> lb.address() != null && lb.status() != LoadBalancerStatus.DELETING)
                 .map(Reconciler::virtualService)
                 .toList();
+        List<Route> advertised = stored.stream()
+                .filter(lb -> lb.address() != null && lb.status() == LoadBalancerStatus.ACTIVE)
+                .map(lb -> Route.of(lb.address()))
+                .toList();
         return addresses.restore(stored)
                 .chain(() -> onKernel(() -> dataplane.sync(desired)))
                 .invoke(() -> {
+                    routes.restore(advertised);
                     started = true;
                     stored.forEach(lb -> trigger(lb.uuid()));
                     beforeStart.forEach(this::trigger);

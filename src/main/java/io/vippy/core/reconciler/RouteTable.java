@@ -3,6 +3,7 @@ package io.vippy.core.reconciler;
 import io.vippy.core.Route;
 import io.vippy.core.RouteAnnouncer;
 import java.net.InetAddress;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,15 @@ final class RouteTable {
 
     RouteTable(RouteAnnouncer announcer) {
         this.announcer = announcer;
+    }
+
+    /**
+     * Start-up: the routes already advertised before a restart, handed over at once and even when empty, so
+     * the announcer knows its full set before it tells peers it has finished (End-of-RIB).
+     */
+    synchronized void restore(Collection<Route> advertised) {
+        advertised.forEach(route -> routes.put(route.address(), route));
+        announcer.announce(Set.copyOf(routes.values()));
     }
 
     synchronized void advertise(Route route) {
