@@ -1,5 +1,7 @@
 package io.vippy.core;
 
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vippy.core.model.LoadBalancer;
@@ -11,6 +13,7 @@ import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.logging.Logger;
+import sun.misc.Signal;
 
 /**
  * Start-up reconciles everything stored; SIGTERM withdraws the routes and closes the BGP sessions but leaves
@@ -28,12 +31,23 @@ public class VippyLifecycle {
      */
     void onStart(@Observes @Priority(LAST) StartupEvent event, LoadBalancerRegistry registry, Reconciler reconciler,
             AddressProvider addresses, Dataplane dataplane) {
+        exitZeroOnSigterm();
         List<LoadBalancer> stored = registry.list();
         LOG.infof("Vippy starting: %d load balancer(s) stored, address provider %s, dataplane %s",
                 stored.size(), addresses.name(), dataplane.name());
         reconciler.start(stored).subscribe().with(
                 ok -> LOG.infof("reconciling %d stored load balancer(s)", stored.size()),
                 failure -> LOG.errorf("start-up reconcile failed: %s", failure.getMessage()));
+    }
+
+    /**
+     * The JVM ends with status 143 on SIGTERM; a service manager's stop is a normal end for Vippy, so it
+     * shuts down in order (see {@link #onStop}) and exits 0. Only in a real run: tests own their JVM's signals.
+     */
+    private static void exitZeroOnSigterm() {
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
+        }
     }
 
     void onStop(@Observes ShutdownEvent event, Reconciler reconciler, RouteAnnouncer announcer) {
