@@ -68,18 +68,15 @@ public class Reconciler {
 
     /**
      * Start-up: let the provider adopt what the stored load balancers hold, make the kernel match the stored
-     * services (leaving matching ones untouched), re-announce what was ACTIVE (peers kept it through the restart),
-     * then reconcile everything.
+     * services (leaving matching ones untouched), re-announce every stored address that is not being deleted
+     * (peers kept those routes through the restart, and status is not stored), then reconcile everything.
      */
     public Uni<Void> start(Collection<LoadBalancer> stored) {
-        List<VirtualService> desired = stored.stream()
+        List<LoadBalancer> live = stored.stream()
                 .filter(lb -> lb.address() != null && lb.status() != LoadBalancerStatus.DELETING)
-                .map(Reconciler::virtualService)
                 .toList();
-        List<Route> advertised = stored.stream()
-                .filter(lb -> lb.address() != null && lb.status() == LoadBalancerStatus.ACTIVE)
-                .map(lb -> Route.of(lb.address()))
-                .toList();
+        List<VirtualService> desired = live.stream().map(Reconciler::virtualService).toList();
+        List<Route> advertised = live.stream().map(lb -> Route.of(lb.address())).toList();
         return addresses.restore(stored)
                 .chain(() -> onKernel(() -> dataplane.sync(desired)))
                 .invoke(() -> {
