@@ -11,7 +11,10 @@ import io.vippy.core.RealServer;
 import io.vippy.core.Route;
 import io.vippy.core.RouteAnnouncer;
 import io.vippy.core.ServiceKey;
+import io.vippy.core.VippyConfig;
 import io.vippy.core.VirtualService;
+import io.vippy.core.model.Backend;
+import io.vippy.core.model.BackendHealth;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.LoadBalancerStatus;
 import io.vippy.core.model.PermanentFailure;
@@ -29,9 +32,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Drives each load balancer from its recorded state to the host: allocate address, bind address, program
- * service, announce route; and on delete, withdraw route, unprogram service, unbind address, release
- * address, forget. Every step is idempotent, so a pass can always be run again: after a change, after a
- * transient failure (with backoff), and for everything stored at start-up. Passes for one load balancer
+ * service (unhealthy backends at weight 0), announce route (or withdraw it while no backend is healthy), mark
+ * it ACTIVE or DEGRADED; and on delete, drain route (graceful shutdown, then a delay), withdraw route,
+ * unprogram service, unbind address, release address, forget. Every step is idempotent, so a pass can always
+ * be run again: after a change, after a transient failure (with backoff), and for everything stored at start-up. Passes for one load balancer
  * never overlap; a change during a pass runs one more pass afterwards.
  */
 @ApplicationScoped
@@ -44,19 +48,21 @@ public class Reconciler {
     private final Dataplane dataplane;
     private final KernelExecutor kernel;
     private final RouteTable routes;
+    private final VippyConfig config;
     private final Map<UUID, PassSlot> slots = new ConcurrentHashMap<>();
     private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
     private volatile boolean stopped;
 
     Reconciler(LoadBalancerRegistry registry, AddressProvider addresses, AddressBinder binder, Dataplane dataplane,
-            KernelExecutor kernel, RouteAnnouncer announcer) {
+            KernelExecutor kernel, RouteAnnouncer announcer, VippyConfig config) {
         this.registry = registry;
         this.addresses = addresses;
         this.binder = binder;
         this.dataplane = dataplane;
         this.kernel = kernel;
         this.routes = new RouteTable(announcer);
+        this.config = config;
     }
 
     /** Per load balancer: whether a pass runs, whether another is owed, and how many failed in a row. */
@@ -145,8 +151,8 @@ public class Reconciler {
         return allocateAddress(lb)
                 .call(this::bindAddress)
                 .call(this::programService)
-                .call(this::announceRoute)
-                .chain(this::markActive);
+                .call(this::announceOrWithdrawRoute)
+                .chain(this::markUp);
     }
 
     private Uni<Void> tearDown(LoadBalancer lb) {
@@ -154,7 +160,8 @@ public class Reconciler {
         if (address == null) {
             return forget(lb);
         }
-        return withdrawRoute(address)
+        return drainRoute(address)
+                .chain(() -> withdrawRoute(address))
                 .chain(() -> unprogramService(lb))
                 .chain(() -> unbindAddress(address))
                 .chain(() -> addresses.release(lb.uuid(), address))
@@ -184,10 +191,29 @@ public class Reconciler {
         });
     }
 
-    private Uni<Void> markActive(LoadBalancer lb) {
-        return onWorker(() -> registry.update(lb.uuid(), current -> current.status() == LoadBalancerStatus.DELETING
-                ? current
-                : current.withStatus(LoadBalancerStatus.ACTIVE, ""))).replaceWithVoid();
+    /** Announces the route, or withdraws it while no backend is healthy (when so configured). */
+    private Uni<Void> announceOrWithdrawRoute(LoadBalancer lb) {
+        return withdrawsWhenDegraded(lb) ? withdrawRoute(lb.address()) : announceRoute(lb);
+    }
+
+    /** ACTIVE, or DEGRADED when it has backends and none is usable (as programmed in this pass). */
+    private Uni<Void> markUp(LoadBalancer lb) {
+        String degraded = withdrawsWhenDegraded(lb) ? "no backend is healthy; route withdrawn" : "no backend is healthy";
+        return onWorker(() -> registry.update(lb.uuid(), current -> {
+            if (current.status() == LoadBalancerStatus.DELETING) {
+                return current;
+            }
+            return isDegraded(lb) ? current.withStatus(LoadBalancerStatus.DEGRADED, degraded)
+                    : current.withStatus(LoadBalancerStatus.ACTIVE, "");
+        })).replaceWithVoid();
+    }
+
+    /** Tags the route with graceful shutdown and waits the drain delay, when a peer is there to act on it. */
+    private Uni<Void> drainRoute(InetAddress address) {
+        return Uni.createFrom().item(() -> routes.drain(address))
+                .chain(draining -> draining && !config.drainDelay().isZero()
+                        ? Uni.createFrom().voidItem().onItem().delayIt().by(config.drainDelay())
+                        : Uni.createFrom().voidItem());
     }
 
     private Uni<Void> withdrawRoute(InetAddress address) {
@@ -227,13 +253,27 @@ public class Reconciler {
         }))).replaceWithVoid();
     }
 
+    /** Health checking found every backend down (unchecked ones count as usable). */
+    static boolean isDegraded(LoadBalancer lb) {
+        return !lb.backends().isEmpty() && lb.backends().stream().noneMatch(Reconciler::isUsable);
+    }
+
+    private boolean withdrawsWhenDegraded(LoadBalancer lb) {
+        return config.withdrawWhenDegraded() && isDegraded(lb);
+    }
+
+    static boolean isUsable(Backend backend) {
+        return backend.health() != BackendHealth.UNHEALTHY;
+    }
+
     static ServiceKey serviceKey(LoadBalancer lb) {
         return new ServiceKey(lb.address(), lb.protocol(), lb.port());
     }
 
+    /** The kernel state of a load balancer: an unhealthy backend gets weight 0, so it drains like a weight-0 one. */
     static VirtualService virtualService(LoadBalancer lb) {
         List<RealServer> reals = lb.backends().stream()
-                .map(b -> new RealServer(b.ip(), b.port(), b.weight()))
+                .map(b -> new RealServer(b.ip(), b.port(), isUsable(b) ? b.weight() : 0))
                 .toList();
         return new VirtualService(serviceKey(lb), lb.scheduler(), reals);
     }
