@@ -1,5 +1,7 @@
 package io.vippy.health;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -45,10 +47,12 @@ public class HealthChecker implements BackendCheck.Listener {
     private Cancellable watch;
     private volatile boolean stopped;
 
-    HealthChecker(LoadBalancerService service, HealthConfig config, NetworkNamespace namespace) {
+    HealthChecker(LoadBalancerService service, HealthConfig config, NetworkNamespace namespace, MeterRegistry meters) {
         this.service = service;
         this.config = config;
         this.namespace = namespace;
+        Gauge.builder("vippy.health.checks", this, HealthChecker::checkCount)
+                .description("backends being health-checked").register(meters);
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -93,7 +93,8 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
                 "vippy.bgp.local-as", "65000",
                 "vippy.bgp.router-id", BgpTopology.LB_IPV4,
                 "vippy.bgp.peers", BgpTopology.TOR_IPV4 + "@65530",
-                "vippy.drain-delay", "4s");
+                "vippy.drain-delay", "4s",
+                "vippy.metrics.refresh-interval", "500ms");
     }
 
     @Override

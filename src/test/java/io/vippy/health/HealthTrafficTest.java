@@ -164,4 +164,37 @@ class HealthTrafficTest {
                     .until(() -> api().get("/loadbalancer/" + uuid).statusCode() == 404);
         }
     }
+
+    @Test
+    void metricsCountEveryConnectionPerBackendAndShowHealthBgpAndReconcileSteps() {
+        int port = 83;
+        String uuid = loadBalancerWithHealthyBackends(port, 2);
+        String lb = "loadbalancer=\"" + uuid + "\"";
+        assertEquals(Map.of("be1", 20, "be2", 20), tally(eip(uuid), port, 40));
+
+        String metrics = Awaitility.await("kernel counters in /q/metrics").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> api().get("/q/metrics").then().statusCode(200).extract().asString(),
+                        text -> metric(text, "vippy_loadbalancer_connections_total", lb) == 40);
+        assertEquals(20, metric(metrics, "vippy_backend_connections_total", lb, "backend=\"10.30.1.2:83\""), metrics);
+        assertEquals(20, metric(metrics, "vippy_backend_connections_total", lb, "backend=\"10.30.2.2:83\""));
+        assertEquals(1, metric(metrics, "vippy_backend_health", lb, "backend=\"10.30.1.2:83\"", "health=\"healthy\""));
+        assertEquals(0, metric(metrics, "vippy_backend_health", lb, "backend=\"10.30.1.2:83\"", "health=\"unhealthy\""));
+        assertEquals(1, metric(metrics, "vippy_bgp_session_established", "peer=\"192.168.100.1"));
+        assertTrue(metric(metrics, "vippy_bgp_prefixes_sent", "peer=\"192.168.100.1") >= 1, metrics);
+        assertTrue(metric(metrics, "vippy_reconcile_step_seconds_count", "step=\"programService\"",
+                "outcome=\"success\"") >= 1, metrics);
+        assertTrue(metric(metrics, "vippy_health_checks") >= 2, metrics);
+        assertTrue(metric(metrics, "http_server_requests_seconds_count", "uri=\"/loadbalancer/{uuid}\"") >= 1,
+                "API request latency, with templated paths");
+    }
+
+    /** The value of the one sample of {@code name} whose labels contain every fragment; NaN when there is none. */
+    private static double metric(String text, String name, String... labelFragments) {
+        return text.lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> java.util.Arrays.stream(labelFragments).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(Double.NaN);
+    }
 }

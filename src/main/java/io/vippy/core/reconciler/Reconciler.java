@@ -1,5 +1,7 @@
 package io.vippy.core.reconciler;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vippy.core.AddressBinder;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -49,13 +52,14 @@ public class Reconciler {
     private final KernelExecutor kernel;
     private final RouteTable routes;
     private final VippyConfig config;
+    private final MeterRegistry meters;
     private final Map<UUID, PassSlot> slots = new ConcurrentHashMap<>();
     private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
     private volatile boolean stopped;
 
     Reconciler(LoadBalancerRegistry registry, AddressProvider addresses, AddressBinder binder, Dataplane dataplane,
-            KernelExecutor kernel, RouteAnnouncer announcer, VippyConfig config) {
+            KernelExecutor kernel, RouteAnnouncer announcer, VippyConfig config, MeterRegistry meters) {
         this.registry = registry;
         this.addresses = addresses;
         this.binder = binder;
@@ -63,6 +67,7 @@ public class Reconciler {
         this.kernel = kernel;
         this.routes = new RouteTable(announcer);
         this.config = config;
+        this.meters = meters;
     }
 
     /** Per load balancer: whether a pass runs, whether another is owed, and how many failed in a row. */
@@ -164,7 +169,7 @@ public class Reconciler {
                 .chain(() -> withdrawRoute(address))
                 .chain(() -> unprogramService(lb))
                 .chain(() -> unbindAddress(address))
-                .chain(() -> addresses.release(lb.uuid(), address))
+                .chain(() -> releaseAddress(lb, address))
                 .chain(() -> forget(lb));
     }
 
@@ -172,23 +177,23 @@ public class Reconciler {
         if (lb.address() != null) {
             return Uni.createFrom().item(lb);
         }
-        return addresses.allocate(lb.uuid(), lb.ipFamily())
+        return timed("allocateAddress", addresses.allocate(lb.uuid(), lb.ipFamily()))
                 .chain(address -> onWorker(() -> registry.update(lb.uuid(), current -> current.withAddress(address))));
     }
 
     private Uni<Void> bindAddress(LoadBalancer lb) {
-        return onKernel(() -> binder.bind(lb.address()));
+        return timed("bindAddress", onKernel(() -> binder.bind(lb.address())));
     }
 
     private Uni<Void> programService(LoadBalancer lb) {
-        return onKernel(() -> dataplane.program(virtualService(lb)));
+        return timed("programService", onKernel(() -> dataplane.program(virtualService(lb))));
     }
 
     private Uni<Void> announceRoute(LoadBalancer lb) {
-        return Uni.createFrom().item(() -> {
+        return timed("announceRoute", Uni.createFrom().item(() -> {
             routes.advertise(Route.of(lb.address()));
             return null;
-        });
+        }));
     }
 
     /** Announces the route, or withdraws it while no backend is healthy (when so configured). */
@@ -217,18 +222,22 @@ public class Reconciler {
     }
 
     private Uni<Void> withdrawRoute(InetAddress address) {
-        return Uni.createFrom().item(() -> {
+        return timed("withdrawRoute", Uni.createFrom().item(() -> {
             routes.withdraw(address);
             return null;
-        });
+        }));
     }
 
     private Uni<Void> unprogramService(LoadBalancer lb) {
-        return onKernel(() -> dataplane.unprogram(serviceKey(lb)));
+        return timed("unprogramService", onKernel(() -> dataplane.unprogram(serviceKey(lb))));
     }
 
     private Uni<Void> unbindAddress(InetAddress address) {
-        return onKernel(() -> binder.unbind(address));
+        return timed("unbindAddress", onKernel(() -> binder.unbind(address)));
+    }
+
+    private Uni<Void> releaseAddress(LoadBalancer lb, InetAddress address) {
+        return timed("releaseAddress", addresses.release(lb.uuid(), address));
     }
 
     private Uni<Void> forget(LoadBalancer lb) {
@@ -276,6 +285,17 @@ public class Reconciler {
                 .map(b -> new RealServer(b.ip(), b.port(), isUsable(b) ? b.weight() : 0))
                 .toList();
         return new VirtualService(serviceKey(lb), lb.scheduler(), reals);
+    }
+
+    /** Times a step, from subscription to its outcome, into {@code vippy_reconcile_step_seconds{step,outcome}}. */
+    private <T> Uni<T> timed(String step, Uni<T> work) {
+        long[] started = new long[1];
+        return work.onSubscription().invoke(() -> started[0] = System.nanoTime())
+                .onItemOrFailure().invoke((item, failure) -> Timer.builder("vippy.reconcile.step")
+                        .description("reconcile steps: kernel, address provider and BGP calls")
+                        .tags("step", step, "outcome", failure == null ? "success" : "failure")
+                        .register(meters)
+                        .record(System.nanoTime() - started[0], TimeUnit.NANOSECONDS));
     }
 
     private Uni<Void> onKernel(Runnable work) {
