@@ -10,6 +10,7 @@ import io.vippy.core.events.LoadBalancerEvent;
 import io.vippy.core.model.Backend;
 import io.vippy.core.model.BackendHealth;
 import io.vippy.core.model.HealthCheckSpec;
+import io.vippy.core.model.InvalidConfigException;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.LoadBalancerStatus;
 import io.vippy.netlink.NetworkNamespace;
@@ -61,7 +62,7 @@ public class HealthChecker implements BackendCheck.Listener {
             return;
         }
         if (config.threads() < 1) {
-            throw new io.vippy.core.model.InvalidConfigException("vippy.health.threads", "must be at least 1");
+            throw new InvalidConfigException("vippy.health.threads", "must be at least 1");
         }
         prober = new BackendProber(namespace, config.threads());
         writer = Executors.newSingleThreadExecutor(task -> {
