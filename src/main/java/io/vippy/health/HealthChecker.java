@@ -57,14 +57,14 @@ public class HealthChecker implements BackendCheck.Listener {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (!config.enabled()) {
-            LOG.info("health checks are off (vippy.health.enabled=false): every backend counts as usable");
-            return;
-        }
         if (config.threads() < 1) {
             throw new InvalidConfigException("vippy.health.threads", "must be at least 1");
         }
-        prober = new BackendProber(namespace, config.threads());
+        if (config.enabled()) {
+            prober = new BackendProber(namespace, config.threads());
+        } else {
+            LOG.info("health checks are off (vippy.health.enabled=false): every backend counts as usable");
+        }
         writer = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "vippy-health-writer");
             thread.setDaemon(true);
@@ -78,6 +78,8 @@ public class HealthChecker implements BackendCheck.Listener {
         if (watch != null) {
             watch.cancel();
             writer.shutdown();
+        }
+        if (prober != null) {
             prober.close();
         }
     }
@@ -113,8 +115,13 @@ public class HealthChecker implements BackendCheck.Listener {
 
     private void follow(LoadBalancer lb) {
         HealthCheckSpec spec = lb.healthCheck();
-        if (spec.type() == HealthCheckSpec.Type.NONE || lb.status() == LoadBalancerStatus.DELETING) {
+        if (lb.status() == LoadBalancerStatus.DELETING) {
             stopAll(lb.uuid());
+            return;
+        }
+        if (prober == null || spec.type() == HealthCheckSpec.Type.NONE) {
+            stopAll(lb.uuid());
+            forgetHealth(lb);
             return;
         }
         Map<UUID, BackendCheck> running = checks.computeIfAbsent(lb.uuid(), uuid -> new HashMap<>());
@@ -136,6 +143,12 @@ public class HealthChecker implements BackendCheck.Listener {
         if (running.isEmpty()) {
             checks.remove(lb.uuid());
         }
+    }
+
+    /** Unchecked backends are unknown: a verdict from before checks were turned off must not keep one drained. */
+    private void forgetHealth(LoadBalancer lb) {
+        lb.backends().stream().filter(b -> b.health() != BackendHealth.UNKNOWN).forEach(backend -> healthChanged(
+                lb.uuid(), backend, BackendHealth.UNKNOWN, ProbeResult.success("not checked")));
     }
 
     private void stopAll(UUID loadBalancer) {

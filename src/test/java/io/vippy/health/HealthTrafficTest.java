@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vippy.core.LoadBalancerService;
+import io.vippy.core.events.LoadBalancerEvent;
+import jakarta.inject.Inject;
 import io.vippy.testing.VippyTestEnvironment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
@@ -25,6 +30,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(HealthTestRig.class)
 class HealthTrafficTest {
+    @Inject
+    LoadBalancerService service;
     /** Checks every 200 ms: two failures (400 ms) take a backend out, two successes bring it back. */
     private static final String FAST_CHECK = "{\"type\":\"tcp\",\"intervalMs\":200,\"timeoutMs\":200,\"rise\":2,\"fall\":2}";
     private static final Duration DETECTION_BOUND = Duration.ofMillis(200 * 2 + 1500);
@@ -90,6 +97,12 @@ class HealthTrafficTest {
         String uuid = loadBalancerWithHealthyBackends(port, 3);
         String vip = eip(uuid);
         assertEquals(Map.of("be1", 20, "be2", 20, "be3", 20), tally(vip, port, 60), "round robin over three");
+        List<String> changes = new CopyOnWriteArrayList<>();
+        Cancellable watching = service.watch()
+                .filter(event -> event.type() == LoadBalancerEvent.Type.UPSERTED
+                        && event.loadBalancer().uuid().toString().equals(uuid))
+                .subscribe().with(event -> changes.add(event.loadBalancer().backends().stream()
+                        .map(b -> b.health().wireName()).toList().toString()));
 
         rig().stopServer(2, port);
         long stopped = System.nanoTime();
@@ -105,6 +118,9 @@ class HealthTrafficTest {
                 lb -> "healthy".equals(healthOf(lb).get("10.30.2.2:" + port)));
         Awaitility.await("be2 takes connections again").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> tally(vip, port, 30).equals(Map.of("be1", 10, "be2", 10, "be3", 10)));
+        watching.cancel();
+        assertEquals(List.of("[healthy, unhealthy, healthy]", "[healthy, healthy, healthy]"), changes,
+                "the watch stream carries each change of health once, and nothing for the checks in between");
     }
 
     @Test
