@@ -43,6 +43,8 @@ public class HealthChecker implements BackendCheck.Listener {
     private final Map<UUID, Map<UUID, BackendCheck>> checks = new HashMap<>();
     /** Load balancers seen in the snapshot being received, to drop the checks of ones deleted meanwhile. */
     private final Set<UUID> inSnapshot = new HashSet<>();
+    private final MeterRegistry meters;
+    private Gauge checksGauge;
     private ExecutorService writer;
     private BackendProber prober;
     private Cancellable watch;
@@ -52,8 +54,7 @@ public class HealthChecker implements BackendCheck.Listener {
         this.service = service;
         this.config = config;
         this.namespace = namespace;
-        Gauge.builder("vippy.health.checks", this, HealthChecker::checkCount)
-                .description("backends being health-checked").register(meters);
+        this.meters = meters;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -65,6 +66,8 @@ public class HealthChecker implements BackendCheck.Listener {
         } else {
             LOG.info("health checks are off (vippy.health.enabled=false): every backend counts as usable");
         }
+        checksGauge = Gauge.builder("vippy.health.checks", this, HealthChecker::checkCount)
+                .description("backends being health-checked").register(meters);
         writer = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "vippy-health-writer");
             thread.setDaemon(true);
@@ -75,6 +78,9 @@ public class HealthChecker implements BackendCheck.Listener {
 
     void onStop(@Observes ShutdownEvent event) {
         stopped = true;
+        if (checksGauge != null) {
+            meters.remove(checksGauge);
+        }
         if (watch != null) {
             watch.cancel();
             writer.shutdown();

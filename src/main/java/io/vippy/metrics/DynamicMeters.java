@@ -14,8 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Meters whose set follows configured objects (load balancers, backends, peers): each refresh sets the values
  * it has, registering a meter the first time; {@link #sweep} removes the meters of objects that are gone, so
- * label cardinality stays bounded by what is configured. Scrapes read the values of the last refresh. One
- * refreshing thread at a time.
+ * label cardinality stays bounded by what is configured. Scrapes read the values of the last refresh.
  */
 final class DynamicMeters {
     private final MeterRegistry registry;
@@ -28,13 +27,13 @@ final class DynamicMeters {
     }
 
     /** A monotonic count as the kernel reports it (a reset, such as a re-created slot, is a counter reset). */
-    void counter(String name, String description, String baseUnit, Tags tags, double value) {
+    synchronized void counter(String name, String description, String baseUnit, Tags tags, double value) {
         String key = set(name, tags, value);
         meters.computeIfAbsent(key, k -> FunctionCounter.builder(name, values, v -> v.getOrDefault(k, 0.0))
                 .description(description).baseUnit(baseUnit).tags(tags).register(registry));
     }
 
-    void gauge(String name, String description, Tags tags, double value) {
+    synchronized void gauge(String name, String description, Tags tags, double value) {
         String key = set(name, tags, value);
         meters.computeIfAbsent(key, k -> Gauge.builder(name, values, v -> v.getOrDefault(k, 0.0))
                 .description(description).tags(tags).register(registry));
@@ -48,7 +47,7 @@ final class DynamicMeters {
     }
 
     /** Removes every meter not set since the previous sweep. */
-    void sweep() {
+    synchronized void sweep() {
         meters.entrySet().removeIf(entry -> {
             if (setSinceSweep.contains(entry.getKey())) {
                 return false;
@@ -58,5 +57,11 @@ final class DynamicMeters {
             return true;
         });
         setSinceSweep.clear();
+    }
+
+    /** Removes every meter, at shutdown: a registry that outlives the application must not read stale values. */
+    synchronized void removeAll() {
+        setSinceSweep.clear();
+        sweep();
     }
 }

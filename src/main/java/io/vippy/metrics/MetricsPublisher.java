@@ -66,6 +66,7 @@ public class MetricsPublisher {
         if (ticks != null) {
             ticks.cancel();
         }
+        meters.removeAll();
     }
 
     /** On the kernel thread. */
