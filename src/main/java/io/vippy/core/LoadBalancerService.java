@@ -107,6 +107,30 @@ public class LoadBalancerService {
         return requireBackend(updated, backendUuid);
     }
 
+    /**
+     * Records what health checking concluded about a backend. Writes (and re-programs the dataplane) only
+     * when the health changed, so a steady state costs nothing; a load balancer or backend that is gone, or
+     * being deleted, is left alone.
+     */
+    public void recordHealth(UUID lbUuid, UUID backendUuid, BackendHealth health) {
+        boolean unchanged = registry.get(lbUuid)
+                .filter(lb -> lb.status() != LoadBalancerStatus.DELETING)
+                .flatMap(lb -> lb.backend(backendUuid))
+                .map(backend -> backend.health() == health)
+                .orElse(true);
+        if (unchanged) {
+            return;
+        }
+        try {
+            registry.update(lbUuid, lb -> lb.status() == LoadBalancerStatus.DELETING ? lb : lb.backend(backendUuid)
+                    .map(backend -> lb.withBackendReplaced(backend.withHealth(health)))
+                    .orElse(lb));
+        } catch (NotFoundException gone) {
+            return;
+        }
+        reconciler.trigger(lbUuid);
+    }
+
     public void removeBackend(UUID lbUuid, UUID backendUuid) {
         registry.update(lbUuid, lb -> {
             requireChangeable(lb);

@@ -3,6 +3,7 @@ package io.vippy.core;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Top-level settings (the {@code vippy.*} keys that no single subsystem owns). */
@@ -29,4 +30,18 @@ public interface VippyConfig {
      * dataplane and opens BGP sessions; unset: the daemon's own. The API still listens where the daemon runs.
      */
     Optional<String> netns();
+
+    /**
+     * Whether a load balancer whose backends are all unhealthy (DEGRADED) stops being announced, so that the
+     * routers send its traffic to a node that can serve it. Announced again when a backend recovers.
+     */
+    @WithDefault("true")
+    boolean withdrawWhenDegraded();
+
+    /**
+     * On delete, how long the route stays announced with the graceful-shutdown community (65535:0) before it is
+     * withdrawn, so that routers move new traffic away first. Skipped when no BGP peer is established.
+     */
+    @WithDefault("5s")
+    Duration drainDelay();
 }

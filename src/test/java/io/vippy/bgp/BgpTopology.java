@@ -14,15 +14,15 @@ import java.util.stream.Stream;
  * a load-balancer node {@code lbnode} (192.168.100.2, fd00:100::2), plus a temporary directory for daemon
  * configs, sockets and logs. Closing removes all of it, including whatever still runs in the namespaces.
  */
-final class BgpTopology implements AutoCloseable {
-    static final String TOR_IPV4 = "192.168.100.1";
-    static final String LB_IPV4 = "192.168.100.2";
-    static final String TOR_IPV6 = "fd00:100::1";
-    static final String LB_IPV6 = "fd00:100::2";
+public final class BgpTopology implements AutoCloseable {
+    public static final String TOR_IPV4 = "192.168.100.1";
+    public static final String LB_IPV4 = "192.168.100.2";
+    public static final String TOR_IPV6 = "fd00:100::1";
+    public static final String LB_IPV6 = "fd00:100::2";
 
-    final TestNamespace tor;
-    final TestNamespace lbnode;
-    final Path dir;
+    public final TestNamespace tor;
+    public final TestNamespace lbnode;
+    public final Path dir;
 
     private BgpTopology(TestNamespace tor, TestNamespace lbnode, Path dir) {
         this.tor = tor;
@@ -31,10 +31,15 @@ final class BgpTopology implements AutoCloseable {
     }
 
     static BgpTopology create() {
-        TestNamespace tor = TestNamespace.create("vbgp-tor");
+        return create("vbgp");
+    }
+
+    /** The rig with namespaces named {@code PREFIX-tor-xxxx} and {@code PREFIX-lb-xxxx}. */
+    public static BgpTopology create(String namePrefix) {
+        TestNamespace tor = TestNamespace.create(namePrefix + "-tor");
         TestNamespace lbnode = null;
         try {
-            lbnode = TestNamespace.create("vbgp-lb");
+            lbnode = TestNamespace.create(namePrefix + "-lb");
             tor.link(lbnode, "veth-tor", TOR_IPV4 + "/24", "veth-lb", LB_IPV4 + "/24");
             tor.exec("ip", "-6", "addr", "add", TOR_IPV6 + "/64", "dev", "veth-tor", "nodad").orThrow();
             lbnode.exec("ip", "-6", "addr", "add", LB_IPV6 + "/64", "dev", "veth-lb", "nodad").orThrow();
@@ -58,7 +63,7 @@ final class BgpTopology implements AutoCloseable {
         }
     }
 
-    Path write(String name, String content) {
+    public Path write(String name, String content) {
         try {
             return Files.writeString(dir.resolve(name), content);
         } catch (IOException e) {

@@ -8,11 +8,11 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /** BIRD 2 as a peer: started in the foreground with its own control socket, queried with birdc. */
-final class Bird implements AutoCloseable {
+public final class Bird implements AutoCloseable {
     private final Path socket;
     private final PeerDaemon daemon;
 
-    Bird(BgpTopology topology, TestNamespace namespace, String name, String config) {
+    public Bird(BgpTopology topology, TestNamespace namespace, String name, String config) {
         Path conf = topology.write(name + ".conf", config);
         socket = topology.dir.resolve(name + ".ctl");
         daemon = PeerDaemon.start(namespace, topology.dir.resolve(name + ".log"), "bird", "-f", "-c", conf.toString(),
@@ -29,16 +29,16 @@ final class Bird implements AutoCloseable {
         }
     }
 
-    String birdc(String command) {
+    public String birdc(String command) {
         return Shell.run("birdc", "-s", socket.toString(), command).output();
     }
 
     /** Whether the routing table holds exactly this prefix, e.g. {@code 203.0.113.10/32}. */
-    boolean hasRoute(String prefix) {
+    public boolean hasRoute(String prefix) {
         return birdc("show route " + prefix).contains(prefix);
     }
 
-    boolean isEstablished(String protocol) {
+    public boolean isEstablished(String protocol) {
         return birdc("show protocols " + protocol).contains("Established");
     }
 
@@ -49,7 +49,7 @@ final class Bird implements AutoCloseable {
         awaitReady();
     }
 
-    String log() {
+    public String log() {
         return daemon.log();
     }
 

@@ -6,7 +6,13 @@ public record HealthCheckSpec(Type type, String path, int intervalMs, int timeou
     public enum Type {
         TCP,
         HTTP,
+        /** HTTP over TLS; the certificate is not verified (a check asks "does it answer", not "is it trusted"). */
+        HTTPS,
         NONE;
+
+        public boolean isHttp() {
+            return this == HTTP || this == HTTPS;
+        }
 
         public String wireName() {
             return WireNames.of(this);
@@ -24,8 +30,8 @@ public record HealthCheckSpec(Type type, String path, int intervalMs, int timeou
         if (type == null) {
             throw new ValidationException("healthCheck.type is required.");
         }
-        if (type == Type.HTTP && (path == null || !path.startsWith("/"))) {
-            throw new ValidationException("healthCheck.path must start with \"/\" for an http check.");
+        if (type.isHttp() && (path == null || !path.startsWith("/"))) {
+            throw new ValidationException("healthCheck.path must start with \"/\" for an http or https check.");
         }
         if (intervalMs < 100 || intervalMs > 3_600_000) {
             throw new ValidationException("healthCheck.intervalMs must be between 100 and 3600000.");

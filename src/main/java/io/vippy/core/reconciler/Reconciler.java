@@ -1,5 +1,7 @@
 package io.vippy.core.reconciler;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vippy.core.AddressBinder;
@@ -11,7 +13,10 @@ import io.vippy.core.RealServer;
 import io.vippy.core.Route;
 import io.vippy.core.RouteAnnouncer;
 import io.vippy.core.ServiceKey;
+import io.vippy.core.VippyConfig;
 import io.vippy.core.VirtualService;
+import io.vippy.core.model.Backend;
+import io.vippy.core.model.BackendHealth;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.LoadBalancerStatus;
 import io.vippy.core.model.PermanentFailure;
@@ -24,14 +29,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Drives each load balancer from its recorded state to the host: allocate address, bind address, program
- * service, announce route; and on delete, withdraw route, unprogram service, unbind address, release
- * address, forget. Every step is idempotent, so a pass can always be run again: after a change, after a
- * transient failure (with backoff), and for everything stored at start-up. Passes for one load balancer
+ * service (unhealthy backends at weight 0), announce route (or withdraw it while no backend is healthy), mark
+ * it ACTIVE or DEGRADED; and on delete, drain route (graceful shutdown, then a delay), withdraw route,
+ * unprogram service, unbind address, release address, forget. Every step is idempotent, so a pass can always
+ * be run again: after a change, after a transient failure (with backoff), and for everything stored at start-up. Passes for one load balancer
  * never overlap; a change during a pass runs one more pass afterwards.
  */
 @ApplicationScoped
@@ -44,19 +51,23 @@ public class Reconciler {
     private final Dataplane dataplane;
     private final KernelExecutor kernel;
     private final RouteTable routes;
+    private final VippyConfig config;
+    private final MeterRegistry meters;
     private final Map<UUID, PassSlot> slots = new ConcurrentHashMap<>();
     private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
     private volatile boolean stopped;
 
     Reconciler(LoadBalancerRegistry registry, AddressProvider addresses, AddressBinder binder, Dataplane dataplane,
-            KernelExecutor kernel, RouteAnnouncer announcer) {
+            KernelExecutor kernel, RouteAnnouncer announcer, VippyConfig config, MeterRegistry meters) {
         this.registry = registry;
         this.addresses = addresses;
         this.binder = binder;
         this.dataplane = dataplane;
         this.kernel = kernel;
         this.routes = new RouteTable(announcer);
+        this.config = config;
+        this.meters = meters;
     }
 
     /** Per load balancer: whether a pass runs, whether another is owed, and how many failed in a row. */
@@ -148,8 +159,8 @@ public class Reconciler {
         return allocateAddress(lb)
                 .call(this::bindAddress)
                 .call(this::programService)
-                .call(this::announceRoute)
-                .chain(this::markActive);
+                .call(this::announceOrWithdrawRoute)
+                .chain(this::markUp);
     }
 
     private Uni<Void> tearDown(LoadBalancer lb) {
@@ -157,10 +168,11 @@ public class Reconciler {
         if (address == null) {
             return forget(lb);
         }
-        return withdrawRoute(address)
+        return drainRoute(address)
+                .chain(() -> withdrawRoute(address))
                 .chain(() -> unprogramService(lb))
                 .chain(() -> unbindAddress(address))
-                .chain(() -> addresses.release(lb.uuid(), address))
+                .chain(() -> releaseAddress(lb, address))
                 .chain(() -> forget(lb));
     }
 
@@ -168,44 +180,67 @@ public class Reconciler {
         if (lb.address() != null) {
             return Uni.createFrom().item(lb);
         }
-        return addresses.allocate(lb.uuid(), lb.ipFamily())
+        return timed("allocateAddress", addresses.allocate(lb.uuid(), lb.ipFamily()))
                 .chain(address -> onWorker(() -> registry.update(lb.uuid(), current -> current.withAddress(address))));
     }
 
     private Uni<Void> bindAddress(LoadBalancer lb) {
-        return onKernel(() -> binder.bind(lb.address()));
+        return timed("bindAddress", onKernel(() -> binder.bind(lb.address())));
     }
 
     private Uni<Void> programService(LoadBalancer lb) {
-        return onKernel(() -> dataplane.program(virtualService(lb)));
+        return timed("programService", onKernel(() -> dataplane.program(virtualService(lb))));
     }
 
     private Uni<Void> announceRoute(LoadBalancer lb) {
-        return Uni.createFrom().item(() -> {
+        return timed("announceRoute", Uni.createFrom().item(() -> {
             routes.advertise(Route.of(lb.address()));
             return null;
-        });
+        }));
     }
 
-    private Uni<Void> markActive(LoadBalancer lb) {
-        return onWorker(() -> registry.update(lb.uuid(), current -> current.status() == LoadBalancerStatus.DELETING
-                ? current
-                : current.withStatus(LoadBalancerStatus.ACTIVE, ""))).replaceWithVoid();
+    /** Announces the route, or withdraws it while no backend is healthy (when so configured). */
+    private Uni<Void> announceOrWithdrawRoute(LoadBalancer lb) {
+        return withdrawsWhenDegraded(lb) ? withdrawRoute(lb.address()) : announceRoute(lb);
+    }
+
+    /** ACTIVE, or DEGRADED when it has backends and none is usable (as programmed in this pass). */
+    private Uni<Void> markUp(LoadBalancer lb) {
+        String degraded = withdrawsWhenDegraded(lb) ? "no backend is healthy; route withdrawn" : "no backend is healthy";
+        return onWorker(() -> registry.update(lb.uuid(), current -> {
+            if (current.status() == LoadBalancerStatus.DELETING) {
+                return current;
+            }
+            return isDegraded(lb) ? current.withStatus(LoadBalancerStatus.DEGRADED, degraded)
+                    : current.withStatus(LoadBalancerStatus.ACTIVE, "");
+        })).replaceWithVoid();
+    }
+
+    /** Tags the route with graceful shutdown and waits the drain delay, when a peer is there to act on it. */
+    private Uni<Void> drainRoute(InetAddress address) {
+        return Uni.createFrom().item(() -> routes.drain(address))
+                .chain(draining -> draining && !config.drainDelay().isZero()
+                        ? Uni.createFrom().voidItem().onItem().delayIt().by(config.drainDelay())
+                        : Uni.createFrom().voidItem());
     }
 
     private Uni<Void> withdrawRoute(InetAddress address) {
-        return Uni.createFrom().item(() -> {
+        return timed("withdrawRoute", Uni.createFrom().item(() -> {
             routes.withdraw(address);
             return null;
-        });
+        }));
     }
 
     private Uni<Void> unprogramService(LoadBalancer lb) {
-        return onKernel(() -> dataplane.unprogram(serviceKey(lb)));
+        return timed("unprogramService", onKernel(() -> dataplane.unprogram(serviceKey(lb))));
     }
 
     private Uni<Void> unbindAddress(InetAddress address) {
-        return onKernel(() -> binder.unbind(address));
+        return timed("unbindAddress", onKernel(() -> binder.unbind(address)));
+    }
+
+    private Uni<Void> releaseAddress(LoadBalancer lb, InetAddress address) {
+        return timed("releaseAddress", addresses.release(lb.uuid(), address));
     }
 
     private Uni<Void> forget(LoadBalancer lb) {
@@ -230,15 +265,40 @@ public class Reconciler {
         }))).replaceWithVoid();
     }
 
+    /** Health checking found every backend down (unchecked ones count as usable). */
+    static boolean isDegraded(LoadBalancer lb) {
+        return !lb.backends().isEmpty() && lb.backends().stream().noneMatch(Reconciler::isUsable);
+    }
+
+    private boolean withdrawsWhenDegraded(LoadBalancer lb) {
+        return config.withdrawWhenDegraded() && isDegraded(lb);
+    }
+
+    static boolean isUsable(Backend backend) {
+        return backend.health() != BackendHealth.UNHEALTHY;
+    }
+
     static ServiceKey serviceKey(LoadBalancer lb) {
         return new ServiceKey(lb.address(), lb.protocol(), lb.port());
     }
 
+    /** The kernel state of a load balancer: an unhealthy backend gets weight 0, so it drains like a weight-0 one. */
     static VirtualService virtualService(LoadBalancer lb) {
         List<RealServer> reals = lb.backends().stream()
-                .map(b -> new RealServer(b.ip(), b.port(), b.weight()))
+                .map(b -> new RealServer(b.ip(), b.port(), isUsable(b) ? b.weight() : 0))
                 .toList();
         return new VirtualService(serviceKey(lb), lb.scheduler(), reals);
+    }
+
+    /** Times a step, from subscription to its outcome, into {@code vippy_reconcile_step_seconds{step,outcome}}. */
+    private <T> Uni<T> timed(String step, Uni<T> work) {
+        long[] started = new long[1];
+        return work.onSubscription().invoke(() -> started[0] = System.nanoTime())
+                .onItemOrFailure().invoke((item, failure) -> Timer.builder("vippy.reconcile.step")
+                        .description("reconcile steps: kernel, address provider and BGP calls")
+                        .tags("step", step, "outcome", failure == null ? "success" : "failure")
+                        .register(meters)
+                        .record(System.nanoTime() - started[0], TimeUnit.NANOSECONDS));
     }
 
     private Uni<Void> onKernel(Runnable work) {

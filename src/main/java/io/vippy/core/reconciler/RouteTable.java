@@ -4,6 +4,7 @@ import io.vippy.core.Route;
 import io.vippy.core.RouteAnnouncer;
 import java.net.InetAddress;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,5 +37,20 @@ final class RouteTable {
         if (routes.remove(address) != null) {
             announcer.announce(Set.copyOf(routes.values()));
         }
+    }
+
+    /**
+     * Re-advertises the route tagged with the graceful-shutdown community, so peers move traffic away before it
+     * is withdrawn. True when that is worth waiting for: the route was advertised untagged and a peer is up.
+     */
+    synchronized boolean drain(InetAddress address) {
+        Route route = routes.get(address);
+        if (route == null || route.communities().contains(Route.GRACEFUL_SHUTDOWN)) {
+            return false;
+        }
+        Set<Long> communities = new HashSet<>(route.communities());
+        communities.add(Route.GRACEFUL_SHUTDOWN);
+        advertise(new Route(address, communities));
+        return announcer.peers().stream().anyMatch(peer -> peer.establishedSince() != null);
     }
 }

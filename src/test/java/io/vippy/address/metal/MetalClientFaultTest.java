@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vippy.address.metal.api.MetalClient;
@@ -52,11 +54,22 @@ class MetalClientFaultTest {
     @Test
     void serverErrorsAreRetriedWithBackoff() {
         metal.fake.faults().next(Kind.SERVER_ERROR, 3);
+        double unavailableBefore = answers("503");
+        double okBefore = answers("200");
 
         List<?> all = metal.client().listReservations(metal.fake.state().project()).await().atMost(AWAIT);
 
         assertEquals(1, all.size());
         assertEquals(4, metal.requests(LIST));
+        assertEquals(3, answers("503") - unavailableBefore, "vippy_metal_api_requests_total{status=\"503\"}");
+        assertEquals(1, answers("200") - okBefore, "vippy_metal_api_requests_total{status=\"200\"}");
+    }
+
+    /** GET answers with this status so far, as the metrics count them. */
+    private static double answers(String status) {
+        Counter counter = Metrics.globalRegistry.find("vippy.metal.api.requests").tags("method", "GET", "status", status)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -35,7 +35,8 @@ public class MetalClient {
     /** Builds the REST clients for these URLs; nothing connects until the first call. */
     public static MetalClient create(URI apiUrl, URI metadataUrl, String token, Duration timeout,
             MetalRetryPolicy retry, int pageSize) {
-        MetalApi api = builder(apiUrl, timeout).register(new MetalAuthFilter(token)).build(MetalApi.class);
+        MetalApi api = builder(apiUrl, timeout).register(new MetalAuthFilter(token)).register(new MetalApiMetrics())
+                .build(MetalApi.class);
         MetalMetadataApi metadata = builder(metadataUrl, timeout).build(MetalMetadataApi.class);
         return new MetalClient(api, metadata, retry, pageSize);
     }

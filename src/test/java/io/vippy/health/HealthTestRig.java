@@ -1,0 +1,245 @@
+package io.vippy.health;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vippy.bgp.BgpTopology;
+import io.vippy.bgp.Bird;
+import io.vippy.netlink.NetworkNamespace;
+import io.vippy.testing.RootOnly;
+import io.vippy.testing.TestNamespace;
+import io.vippy.testing.VippyTestEnvironment;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The rig for a {@code @QuarkusTest} Vippy with real peers and traffic: BIRD (AS 65530) in the ToR namespace,
+ * which also hosts the clients and routes the static pool to the node; Vippy (AS 65000) in the node namespace;
+ * {@link #BACKENDS} backend namespaces behind it (10.30.i.2, node side 10.30.i.1). Each backend can serve
+ * any port: it answers its name ({@code be1}...) and then echoes each line it receives, prefixed with it.
+ */
+public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
+    static final int BACKENDS = 3;
+    static final int TIMEOUT_MS = 3000;
+    static final String BIRD_CONFIG = """
+            log stderr all;
+            router id 192.168.100.1;
+            protocol device { }
+            protocol bgp lb {
+              local 192.168.100.1 as 65530;
+              neighbor 192.168.100.2 as 65000;
+              passive on;
+              hold time 9;
+              keepalive time 3;
+              ipv4 { import all; export none; };
+            }
+            """;
+
+    private static volatile HealthTestRig running;
+    private BgpTopology topology;
+    private final List<TestNamespace> backends = new ArrayList<>();
+    private final List<ExecutorService> backendThreads = new ArrayList<>();
+    private final Map<String, ServerSocket> listeners = new ConcurrentHashMap<>();
+    private ExecutorService clientThreads;
+    private Bird bird;
+    private Path dataDir;
+
+    static HealthTestRig running() {
+        return running;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        if (!RootOnly.isRoot()) {
+            throw new IllegalStateException("the health tests need root: they run Vippy, BIRD and backends in namespaces");
+        }
+        RootOnly.requireTool("bird");
+        topology = BgpTopology.create("vhlt");
+        topology.tor.exec("ip", "route", "add", "203.0.113.0/24", "via", BgpTopology.LB_IPV4).orThrow();
+        for (int i = 1; i <= BACKENDS; i++) {
+            TestNamespace backend = TestNamespace.create("vhlt");
+            backends.add(backend);
+            topology.lbnode.link(backend, "b" + i, "10.30." + i + ".1/24", "eth0", "10.30." + i + ".2/24");
+            backendThreads.add(Executors.newCachedThreadPool(NetworkNamespace.named(backend.name()).threadFactory("be" + i)));
+        }
+        clientThreads = Executors.newFixedThreadPool(8, NetworkNamespace.named(topology.tor.name()).threadFactory("client"));
+        bird = new Bird(topology, topology.tor, "bird", BIRD_CONFIG);
+        try {
+            dataDir = Files.createTempDirectory("vhlt-data");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        running = this;
+        return Map.of(
+                "vippy.netns", topology.lbnode.name(),
+                "vippy.data-dir", dataDir.toString(),
+                "vippy.dataplane", "nftables",
+                "vippy.static.pool", "203.0.113.0/24",
+                "vippy.bgp.local-as", "65000",
+                "vippy.bgp.router-id", BgpTopology.LB_IPV4,
+                "vippy.bgp.peers", BgpTopology.TOR_IPV4 + "@65530",
+                "vippy.drain-delay", "4s",
+                "vippy.metrics.refresh-interval", "500ms");
+    }
+
+    @Override
+    public void stop() {
+        running = null;
+        listeners.values().forEach(HealthTestRig::closeQuietly);
+        backendThreads.forEach(ExecutorService::shutdownNow);
+        if (clientThreads != null) {
+            clientThreads.shutdownNow();
+        }
+        if (bird != null) {
+            bird.close();
+        }
+        backends.forEach(TestNamespace::close);
+        if (topology != null) {
+            topology.close();
+        }
+        VippyTestEnvironment.deleteRecursively(dataDir);
+    }
+
+    Bird bird() {
+        return bird;
+    }
+
+    TestNamespace node() {
+        return topology.lbnode;
+    }
+
+    static String backendIp(int index) {
+        return "10.30." + index + ".2";
+    }
+
+    /** Starts backend {@code index}'s server on {@code port}; it accepts until {@link #stopServer}. */
+    void startServer(int index, int port) {
+        String name = "be" + index;
+        ExecutorService threads = backendThreads.get(index - 1);
+        ServerSocket server = await(threads.submit(() -> {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(port), 1024);
+            return s;
+        }));
+        listeners.put(name + ":" + port, server);
+        threads.submit(() -> acceptLoop(name, server, threads));
+    }
+
+    /** Closes the listening socket: new connections are refused, established ones keep being served. */
+    void stopServer(int index, int port) {
+        closeQuietly(listeners.remove("be" + index + ":" + port));
+    }
+
+    /** One short connection from the ToR side to {@code vip:port}: the answering backend's name, or "failed: ...". */
+    String request(String vip, int port) {
+        return await(requestAsync(vip, port));
+    }
+
+    Future<String> requestAsync(String vip, int port) {
+        return clientThreads.submit(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(vip, port), TIMEOUT_MS);
+                socket.setSoTimeout(TIMEOUT_MS);
+                String name = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine();
+                socket.setSoLinger(true, 0);
+                return name == null ? "failed: closed" : name;
+            } catch (IOException e) {
+                return "failed: " + e.getMessage();
+            }
+        });
+    }
+
+    /** A long-lived connection from the ToR side; {@link #echo} sends a line and reads the answer. */
+    final class Session implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedReader reader;
+        final String backend;
+
+        Session(String vip, int port) throws IOException {
+            socket = await(clientThreads.submit(() -> {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(vip, port), TIMEOUT_MS);
+                s.setSoTimeout(TIMEOUT_MS);
+                return s;
+            }));
+            reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            backend = reader.readLine();
+        }
+
+        String echo(String line) throws IOException {
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return reader.readLine();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static void acceptLoop(String name, ServerSocket server, ExecutorService threads) {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                threads.submit(() -> serve(name, socket));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void serve(String name, Socket socket) {
+        try (socket) {
+            OutputStream out = socket.getOutputStream();
+            out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                out.write((name + " " + line + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // health checks and clients reset their connections: that is how they end
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            if (closeable != null) {
+                closeable.close();
+            }
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+
+    static <T> T await(Future<T> future) {
+        try {
+            return future.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
