@@ -22,10 +22,13 @@ import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.LoadBalancerStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,6 +41,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class MetricsPublisher {
     private static final Logger LOG = Logger.getLogger(MetricsPublisher.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final Dataplane dataplane;
     private final KernelExecutor kernel;
@@ -46,6 +50,7 @@ public class MetricsPublisher {
     private final MetricsConfig config;
     private final DynamicMeters meters;
     private Cancellable ticks;
+    private volatile boolean stopped;
 
     MetricsPublisher(Dataplane dataplane, KernelExecutor kernel, LoadBalancerRegistry registry,
             RouteAnnouncer announcer, MetricsConfig config, MeterRegistry meterRegistry) {
@@ -62,15 +67,31 @@ public class MetricsPublisher {
                 .subscribe().with(tick -> kernel.execute(this::refresh));
     }
 
+    /**
+     * Stops refreshing before the dataplane is closed (beans are destroyed after this event): a kernel call on a
+     * closed libnftables context would crash the process. The kernel thread runs tasks in order, so once a no-op
+     * queued now has run, no refresh is running, and later ones see {@code stopped}.
+     */
     void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
         if (ticks != null) {
             ticks.cancel();
+        }
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        try {
+            kernel.execute(() -> drained.complete(null));
+            drained.get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("metrics: the kernel thread did not finish within %s: %s", SHUTDOWN_WAIT, e.toString());
         }
         meters.removeAll();
     }
 
     /** On the kernel thread. */
     private void refresh() {
+        if (stopped) {
+            return;
+        }
         try {
             List<LoadBalancer> loadBalancers = registry.list();
             publishTraffic(loadBalancers, dataplane.counters());
