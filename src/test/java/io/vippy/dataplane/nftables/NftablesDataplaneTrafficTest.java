@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
@@ -146,7 +147,11 @@ class NftablesDataplaneTrafficTest {
         topology.inLb(() -> dataplane.program(service));
         try {
             Map<String, Integer> hits = tally(40, () -> topology.udpRequest(85));
-            assertEquals(Map.of("be1", 20, "be2", 20), hits, "each datagram from a new socket is a new flow");
+            // Round robin's counter is per selector chain, shared with any other two-backend service of the
+            // table, so the split is even within the 10%, not exact.
+            assertEquals(40, hits.values().stream().mapToInt(Integer::intValue).sum(), "every datagram answered");
+            assertEquals(Set.of("be1", "be2"), hits.keySet(), "each datagram from a new socket is a new flow");
+            hits.forEach((backend, count) -> assertTrue(count >= 18 && count <= 22, backend + " got " + count + " of 40"));
         } finally {
             topology.inLb(() -> dataplane.unprogram(service.key()));
         }
