@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vippy.bgp.BgpTopology;
 import io.vippy.bgp.Bird;
 import io.vippy.netlink.NetworkNamespace;
+import io.vippy.testing.NamedEchoServer;
 import io.vippy.testing.RootOnly;
 import io.vippy.testing.TestNamespace;
 import io.vippy.testing.VippyTestEnvironment;
@@ -138,7 +139,7 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
             return s;
         }));
         listeners.put(name + ":" + port, server);
-        threads.submit(() -> acceptLoop(name, server, threads));
+        threads.submit(() -> NamedEchoServer.acceptLoop(name, server, threads));
     }
 
     /** Closes the listening socket: new connections are refused, established ones keep being served. */
@@ -196,32 +197,6 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static void acceptLoop(String name, ServerSocket server, ExecutorService threads) {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                threads.submit(() -> serve(name, socket));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private static void serve(String name, Socket socket) {
-        try (socket) {
-            OutputStream out = socket.getOutputStream();
-            out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII));
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                out.write((name + " " + line + "\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            }
-        } catch (IOException e) {
-            // health checks and clients reset their connections: that is how they end
-        }
-    }
 
     private static void closeQuietly(AutoCloseable closeable) {
         try {

@@ -1,6 +1,7 @@
 package io.vippy.dataplane.nftables;
 
 import io.vippy.netlink.NetworkNamespace;
+import io.vippy.testing.NamedEchoServer;
 import io.vippy.testing.TestNamespace;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -199,37 +200,11 @@ final class LbTopology implements AutoCloseable {
             DatagramSocket udp = await(threads.submit(() -> new DatagramSocket(port)));
             sockets.add(tcp);
             sockets.add(udp);
-            threads.submit(() -> acceptLoop(name, tcp, threads));
+            threads.submit(() -> NamedEchoServer.acceptLoop(name, tcp, threads));
             threads.submit(() -> udpLoop(name, udp));
         }
     }
 
-    private static void acceptLoop(String name, ServerSocket server, ExecutorService threads) {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                threads.submit(() -> serve(name, socket));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private static void serve(String name, Socket socket) {
-        try (socket) {
-            OutputStream out = socket.getOutputStream();
-            out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII));
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                out.write((name + " " + line + "\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            }
-        } catch (IOException e) {
-            // the client reset the connection: that is how short requests end
-        }
-    }
 
     private static void udpLoop(String name, DatagramSocket socket) {
         byte[] buffer = new byte[512];
