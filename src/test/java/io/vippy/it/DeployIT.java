@@ -123,7 +123,8 @@ class DeployIT {
     }
 
     /**
-     * The unit's ExecStart (its jar path made ours) in the node namespace, as user nobody with only the unit's
+     * The unit's ExecStart, in its WorkingDirectory (/opt/vippy made our build's application directory), in the
+     * node namespace, as user nobody with only the unit's
      * ambient capabilities: the daemon's own namespace is the node's, so vippy.netns (setns) is not needed.
      */
     private static Process startAsTheUnitDoes(MetalRig rig, Map<String, String> environment, Path log) throws Exception {
@@ -132,10 +133,10 @@ class DeployIT {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", rig.namespace("node"), "setpriv",
                 "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all,+" + caps,
                 "--ambient-caps=-all,+" + caps, "--bounding-set=-all,+" + caps));
-        for (String word : unitValue(unit, "ExecStart").split(" ")) {
-            command.add(word.equals("/opt/vippy/quarkus-run.jar") ? VippyProcess.JAR.toString() : word);
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        command.addAll(List.of(unitValue(unit, "ExecStart").split(" ")));
+        assertEquals("/opt/vippy", unitValue(unit, "WorkingDirectory"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(VippyProcess.JAR.getParent().toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         Process process = builder.start();
