@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  */
 public class ApiBench {
     static final String TOKEN = "bench-token-0123456789abcdef";
-    static final List<String> DEPLOYED_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> DEPLOYED_JVM_OPTIONS = List.of("-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+            "-XX:+ExitOnOutOfMemoryError");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static int port;
 
@@ -47,8 +48,9 @@ public class ApiBench {
             command.addAll(jvm);
             command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                     "-Dvippy.netns=" + netns, "-Dvippy.data-dir=" + dataDir, "-Dvippy.api.token=" + TOKEN,
-                    "-Dvippy.static.pool=198.18.0.0/18", "-jar", "target/quarkus-app/quarkus-run.jar"));
-            vippy = new ProcessBuilder(command)
+                    "-Dvippy.static.pool=198.18.0.0/18", "-jar", "quarkus-run.jar"));
+            // From the application directory, as the unit runs it: the class-data archive's paths are relative to it.
+            vippy = new ProcessBuilder(command).directory(Path.of("target/quarkus-app").toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             awaitHealthy(vippy, started);
             double startupMs = (System.nanoTime() - started) / 1e6;
