@@ -18,6 +18,8 @@ public class VippyTestEnvironment implements QuarkusTestResourceLifecycleManager
     public static final String TOKEN = "test-token-0123456789abcdef";
     /** The namespace of the running test application, for tests that look at the kernel state it made. */
     private static volatile TestNamespace namespace;
+    /** This instance's own: Quarkus may start a second instance before it stops the first. */
+    private TestNamespace ownNamespace;
     private Path dataDir;
 
     public static TestNamespace namespace() {
@@ -29,19 +31,20 @@ public class VippyTestEnvironment implements QuarkusTestResourceLifecycleManager
         if (!RootOnly.isRoot()) {
             throw new IllegalStateException("the Vippy API tests need root: they run Vippy in a network namespace");
         }
-        namespace = TestNamespace.create("vapi");
+        ownNamespace = TestNamespace.create("vapi");
+        namespace = ownNamespace;
         try {
             dataDir = Files.createTempDirectory("vippy-test-data");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("vippy.netns", namespace.name(), "vippy.data-dir", dataDir.toString());
+        return Map.of("vippy.netns", ownNamespace.name(), "vippy.data-dir", dataDir.toString());
     }
 
     @Override
     public void stop() {
-        if (namespace != null) {
-            namespace.close();
+        if (ownNamespace != null) {
+            ownNamespace.close();
         }
         deleteRecursively(dataDir);
     }
