@@ -4,6 +4,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vippy.bgp.BgpTopology;
 import io.vippy.bgp.Bird;
 import io.vippy.netlink.NetworkNamespace;
+import io.vippy.testing.EchoConnection;
+import io.vippy.testing.Futures;
 import io.vippy.testing.NamedEchoServer;
 import io.vippy.testing.RootOnly;
 import io.vippy.testing.TestNamespace;
@@ -11,7 +13,6 @@ import io.vippy.testing.VippyTestEnvironment;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The rig for a {@code @QuarkusTest} Vippy with real peers and traffic: BIRD (AS 65530) in the ToR namespace,
@@ -132,7 +132,7 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
     void startServer(int index, int port) {
         String name = "be" + index;
         ExecutorService threads = backendThreads.get(index - 1);
-        ServerSocket server = await(threads.submit(() -> {
+        ServerSocket server = Futures.await(threads.submit(() -> {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(port), 1024);
@@ -149,7 +149,7 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
 
     /** One short connection from the ToR side to {@code vip:port}: the answering backend's name, or "failed: ...". */
     String request(String vip, int port) {
-        return await(requestAsync(vip, port));
+        return Futures.await(requestAsync(vip, port));
     }
 
     Future<String> requestAsync(String vip, int port) {
@@ -166,36 +166,11 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
             }
         });
     }
-
-    /** A long-lived connection from the ToR side; {@link #echo} sends a line and reads the answer. */
-    final class Session implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader reader;
-        final String backend;
-
-        Session(String vip, int port) throws IOException {
-            socket = await(clientThreads.submit(() -> {
-                Socket s = new Socket();
-                s.connect(new InetSocketAddress(vip, port), TIMEOUT_MS);
-                s.setSoTimeout(TIMEOUT_MS);
-                return s;
-            }));
-            reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            backend = reader.readLine();
-        }
-
-        String echo(String line) throws IOException {
-            OutputStream out = socket.getOutputStream();
-            out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return reader.readLine();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    /** A long-lived connection to the VIP from the client namespace. */
+    EchoConnection connect(String vip, int port) {
+        return EchoConnection.open(clientThreads, new InetSocketAddress(vip, port), TIMEOUT_MS);
     }
+
 
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -208,13 +183,4 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    static <T> T await(Future<T> future) {
-        try {
-            return future.get(20, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -11,6 +11,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.vippy.core.LoadBalancerService;
 import io.vippy.core.events.LoadBalancerEvent;
 import jakarta.inject.Inject;
+import io.vippy.testing.Futures;
+import io.vippy.testing.EchoConnection;
 import io.vippy.testing.VippyTestEnvironment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +93,7 @@ class HealthTrafficTest {
             answers.add(rig().requestAsync(vip, port));
         }
         Map<String, Integer> hits = new TreeMap<>();
-        answers.forEach(answer -> hits.merge(HealthTestRig.await(answer), 1, Integer::sum));
+        answers.forEach(answer -> hits.merge(Futures.await(answer), 1, Integer::sum));
         return hits;
     }
 
@@ -162,7 +164,7 @@ class HealthTrafficTest {
         String prefix = vip + "/32";
         Awaitility.await("route at BIRD").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                 .until(() -> rig().bird().hasRoute(prefix));
-        try (HealthTestRig.Session session = rig().new Session(vip, port)) {
+        try (EchoConnection session = rig().connect(vip, port)) {
             int drained = Integer.parseInt(session.backend.substring(2));
             String backendUuid = api().get("/loadbalancer/" + uuid).then().extract()
                     .path("backends.find { it.ip == '" + HealthTestRig.backendIp(drained) + "' }.uuid");

@@ -1,13 +1,13 @@
 package io.vippy.dataplane.nftables;
 
 import io.vippy.netlink.NetworkNamespace;
+import io.vippy.testing.EchoConnection;
+import io.vippy.testing.Futures;
 import io.vippy.testing.NamedEchoServer;
 import io.vippy.testing.TestNamespace;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -22,7 +22,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * client (10.10.0.2) -> lb (10.10.0.1, VIP on lo) -> backends be1..beN (10.20.i.2, lb side 10.20.i.1);
@@ -93,11 +92,11 @@ final class LbTopology implements AutoCloseable {
 
     /** Runs a dataplane call on the lb's kernel thread. */
     <T> T inLb(Callable<T> call) {
-        return await(kernelThread.submit(call));
+        return Futures.await(kernelThread.submit(call));
     }
 
     void inLb(Runnable call) {
-        await(kernelThread.submit(call));
+        Futures.await(kernelThread.submit(call));
     }
 
     /** One TCP connection from the client: the name of the backend that answered. Closed with RST. */
@@ -107,7 +106,7 @@ final class LbTopology implements AutoCloseable {
 
     /** As {@link #request(int)}, from a fixed client source port (0: any). */
     String request(int port, int sourcePort) {
-        return await(requestAsync(VIP, port, sourcePort));
+        return Futures.await(requestAsync(VIP, port, sourcePort));
     }
 
     /**
@@ -139,7 +138,7 @@ final class LbTopology implements AutoCloseable {
     }
 
     String udpRequest(InetAddress vip, int port) {
-        return await(clientThreads.submit(() -> {
+        return Futures.await(clientThreads.submit(() -> {
             try (DatagramSocket socket = new DatagramSocket()) {
                 socket.setSoTimeout(TIMEOUT_MS);
                 byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
@@ -150,54 +149,24 @@ final class LbTopology implements AutoCloseable {
             }
         }));
     }
-
-    /** A long-lived TCP connection through the VIP, opened from the client namespace. */
-    final class Session implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader reader;
-        final String backend;
-
-        Session(int port) {
-            socket = await(clientThreads.submit(() -> {
-                Socket s = new Socket();
-                s.connect(new InetSocketAddress(VIP, port), TIMEOUT_MS);
-                s.setSoTimeout(TIMEOUT_MS);
-                return s;
-            }));
-            try {
-                reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-                backend = reader.readLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** Sends a line, returns the echo ("beN line"). */
-        String echo(String line) throws IOException {
-            OutputStream out = socket.getOutputStream();
-            out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return reader.readLine();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    /** A long-lived connection to the VIP from the client namespace. */
+    EchoConnection connect(int port) {
+        return EchoConnection.open(clientThreads, new InetSocketAddress(VIP, port), TIMEOUT_MS);
     }
+
 
     private void startServers(String name, TestNamespace namespace) {
         ExecutorService threads = Executors.newCachedThreadPool(
                 NetworkNamespace.named(namespace.name()).threadFactory(name));
         serverThreads.add(threads);
         for (int port : PORTS) {
-            ServerSocket tcp = await(threads.submit(() -> {
+            ServerSocket tcp = Futures.await(threads.submit(() -> {
                 ServerSocket s = new ServerSocket();
                 s.setReuseAddress(true);
                 s.bind(new InetSocketAddress(port), 1024);
                 return s;
             }));
-            DatagramSocket udp = await(threads.submit(() -> new DatagramSocket(port)));
+            DatagramSocket udp = Futures.await(threads.submit(() -> new DatagramSocket(port)));
             sockets.add(tcp);
             sockets.add(udp);
             threads.submit(() -> NamedEchoServer.acceptLoop(name, tcp, threads));
@@ -222,18 +191,6 @@ final class LbTopology implements AutoCloseable {
         }
     }
 
-    static <T> T await(Future<T> future) {
-        try {
-            return future.get(20, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void close() {

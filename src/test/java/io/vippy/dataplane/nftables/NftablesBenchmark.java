@@ -6,6 +6,7 @@ import io.vippy.core.VirtualService;
 import io.vippy.core.model.Protocol;
 import io.vippy.core.model.Scheduler;
 import io.vippy.netlink.NetworkNamespace;
+import io.vippy.testing.Futures;
 import io.vippy.testing.RootOnly;
 import io.vippy.testing.TestNamespace;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class NftablesBenchmark {
                     NetworkNamespace.named(ns.name()).threadFactory("bench-kernel"));
             try {
                 for (int count : new int[] {1, 1_000, 10_000}) {
-                    long[] micros = LbTopology.await(kernel.submit(() -> measure(count, rounds)));
+                    long[] micros = Futures.await(kernel.submit(() -> measure(count, rounds)));
                     Arrays.sort(micros);
                     System.out.printf("BENCH add-backend services=%d rounds=%d median_ms=%.2f p90_ms=%.2f max_ms=%.2f%n",
                             count, rounds, micros[rounds / 2] / 1000.0, micros[rounds * 9 / 10] / 1000.0,
@@ -87,7 +88,7 @@ class NftablesBenchmark {
         Assumptions.assumeTrue(netns != null, "set -Dbench.netns");
         ExecutorService kernel = Executors.newSingleThreadExecutor(NetworkNamespace.named(netns).threadFactory("bench"));
         try {
-            LbTopology.await(kernel.submit(() -> {
+            Futures.await(kernel.submit(() -> {
                 try (NftablesDataplane dataplane = new NftablesDataplane()) {
                     dataplane.sync(List.of(new VirtualService(new ServiceKey(LbTopology.VIP, Protocol.TCP, 80),
                             Scheduler.RR, List.of(new RealServer(LbTopology.address("10.20.0.11"), 80, 1),

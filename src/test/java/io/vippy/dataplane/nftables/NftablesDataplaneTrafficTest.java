@@ -10,9 +10,10 @@ import io.vippy.core.ServiceKey;
 import io.vippy.core.VirtualService;
 import io.vippy.core.model.Protocol;
 import io.vippy.core.model.Scheduler;
+import io.vippy.testing.Futures;
+import io.vippy.testing.EchoConnection;
 import io.vippy.testing.RootOnly;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,11 +96,11 @@ class NftablesDataplaneTrafficTest {
             }
             int failed = 0;
             for (Future<String> request : before) {
-                failed += LbTopology.await(request) == null ? 1 : 0;
+                failed += Futures.await(request) == null ? 1 : 0;
             }
             Map<String, Integer> afterHits = new TreeMap<>();
             for (Future<String> request : after) {
-                afterHits.merge(String.valueOf(LbTopology.await(request)), 1, Integer::sum);
+                afterHits.merge(String.valueOf(Futures.await(request)), 1, Integer::sum);
             }
             assertEquals(0, failed, "requests that failed while be3 was removed");
             assertEquals(Map.of("be1", 250, "be2", 250), afterHits, "requests after the removal");
@@ -161,7 +162,7 @@ class NftablesDataplaneTrafficTest {
     void drainingKeepsEstablishedConnectionsAndSendsNewOnesElsewhere() throws Exception {
         VirtualService both = service(84, Protocol.TCP, Scheduler.RR, i -> 1, 1, 2);
         topology.inLb(() -> dataplane.program(both));
-        try (LbTopology.Session session = topology.new Session(84)) {
+        try (EchoConnection session = topology.connect(84)) {
             int drained = Integer.parseInt(session.backend.substring(2));
             VirtualService draining = service(84, Protocol.TCP, Scheduler.RR, i -> i == drained ? 0 : 1, 1, 2);
             topology.inLb(() -> dataplane.program(draining));
@@ -180,7 +181,7 @@ class NftablesDataplaneTrafficTest {
         VirtualService dns = service(86, Protocol.UDP, Scheduler.WRR, i -> i, 1, 2);
         topology.inLb(() -> dataplane.sync(List.of(web, dns)));
         NftablesDataplane restarted = new NftablesDataplane();
-        try (LbTopology.Session session = topology.new Session(86)) {
+        try (EchoConnection session = topology.connect(86)) {
             String before = listTable();
             topology.inLb(() -> restarted.sync(List.of(web, dns)));
             assertEquals(before, listTable(), "sync with the same desired state changes nothing");
@@ -208,7 +209,7 @@ class NftablesDataplaneTrafficTest {
         topology.inLb(() -> dataplane.program(tcp));
         topology.inLb(() -> dataplane.program(udp));
         try {
-            Map<String, Integer> hits = tally(20, () -> LbTopology.await(topology.requestAsync(LbTopology.VIP6, 80, 0)));
+            Map<String, Integer> hits = tally(20, () -> Futures.await(topology.requestAsync(LbTopology.VIP6, 80, 0)));
             assertEquals(Map.of("be1", 10, "be2", 10), hits, "rr over IPv6");
             String answer = topology.udpRequest(LbTopology.VIP6, 80);
             assertTrue(answer.matches("be[12]"), "UDP over IPv6 answered by " + answer);
