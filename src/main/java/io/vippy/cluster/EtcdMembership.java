@@ -58,12 +58,14 @@ final class EtcdMembership implements Leadership, AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private long leaseId;
+    private volatile long leaseId;
     /** Monotonic time until which the lease surely lives: send time of the last successful renewal plus its TTL. */
     private volatile long leaseValidUntil;
     private volatile String leaderName;
     private NodeRecord registered;
     private boolean leading;
+    private boolean drainWished;
+    private volatile Consumer<Boolean> drainListener = wished -> { };
     private Watch.Watcher leaderWatch;
 
     EtcdMembership(EtcdKeyspace keyspace, String nodeName, Supplier<NodeRecord> record, Runnable catchUp,
@@ -95,6 +97,11 @@ final class EtcdMembership implements Leadership, AutoCloseable {
         return keyspace.fence().claimRevision() != 0 && System.nanoTime() < leaseValidUntil - ttlNanos / 3;
     }
 
+    /** The lease this node's keys live on; 0 until granted. */
+    long leaseId() {
+        return leaseId;
+    }
+
     @Override
     public Optional<String> leader() {
         return Optional.ofNullable(leaderName);
@@ -110,6 +117,7 @@ final class EtcdMembership implements Leadership, AutoCloseable {
             renewLease();
             register();
             elect();
+            followDrainWish();
         } catch (EtcdUnreachableException e) {
             LOG.debugf("cluster membership: %s", e.getMessage());
         } catch (RuntimeException e) {
@@ -178,6 +186,22 @@ final class EtcdMembership implements Leadership, AutoCloseable {
             LOG.warnf("node %s lost the lead to %s", nodeName, leaderName);
             keyspace.fence().released();
         }
+    }
+
+    /** Whether an operator asked (on any node) to drain this one: {@code drain/<name>}. */
+    private void followDrainWish() {
+        boolean wished = keyspace.await(kv.get(keyspace.key("drain/" + nodeName)), "a read of the drain wish")
+                .getCount() > 0;
+        if (wished != drainWished) {
+            drainWished = wished;
+            LOG.infof("node %s is %s, as asked", nodeName, wished ? "draining" : "back in the traffic");
+            drainListener.accept(wished);
+        }
+    }
+
+    /** Who acts on a drain wish for this node (set once, before {@link #start}). */
+    void onDrainWish(Consumer<Boolean> listener) {
+        this.drainListener = listener;
     }
 
     /** Tells the listeners when leading (claim held and surely valid) changed since the last tick. */

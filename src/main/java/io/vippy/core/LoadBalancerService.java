@@ -11,6 +11,7 @@ import io.vippy.core.model.IpFamily;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.LoadBalancerStatus;
 import io.vippy.core.model.NotFoundException;
+import io.vippy.core.model.Scheduler;
 import io.vippy.core.model.UnprocessableException;
 import io.vippy.core.model.ValidationException;
 import io.vippy.core.reconciler.Reconciler;
@@ -35,11 +36,17 @@ public class LoadBalancerService {
     private final LoadBalancerRegistry registry;
     private final Reconciler reconciler;
     private final Dataplane dataplane;
+    private final Scheduler defaultScheduler;
+    private final HealthAgreement agreement;
 
-    LoadBalancerService(LoadBalancerRegistry registry, Reconciler reconciler, Dataplane dataplane) {
+    LoadBalancerService(LoadBalancerRegistry registry, Reconciler reconciler, Dataplane dataplane, VippyConfig config,
+            HealthAgreement agreement) {
         this.registry = registry;
         this.reconciler = reconciler;
         this.dataplane = dataplane;
+        this.defaultScheduler = config.clustered() ? Scheduler.MH : Scheduler.RR;
+        this.agreement = agreement;
+        agreement.onAgreed(this::applyAgreedHealth);
     }
 
     public LoadBalancer create(LoadBalancerSpec spec) {
@@ -50,12 +57,13 @@ public class LoadBalancerService {
             throw new ValidationException("name must be at most " + MAX_NAME_LENGTH + " characters.");
         }
         requirePort(spec.port(), "port");
-        if (!dataplane.supports(spec.scheduler())) {
+        Scheduler scheduler = spec.scheduler() == null ? defaultScheduler : spec.scheduler();
+        if (!dataplane.supports(scheduler)) {
             throw new UnprocessableException("the " + dataplane.name() + " dataplane cannot do scheduler "
-                    + spec.scheduler().wireName() + "; use rr, wrr or mh.");
+                    + scheduler.wireName() + "; use rr, wrr or mh.");
         }
         LoadBalancer lb = new LoadBalancer(UUID.randomUUID(), spec.name(), spec.port(), spec.protocol(),
-                spec.scheduler(), spec.ipFamily(), spec.healthCheck(), null, List.of(), LoadBalancerStatus.PENDING, "");
+                scheduler, spec.ipFamily(), spec.healthCheck(), null, List.of(), LoadBalancerStatus.PENDING, "");
         registry.create(lb);
         return lb;
     }
@@ -104,12 +112,16 @@ public class LoadBalancerService {
         return requireBackend(updated, backendUuid);
     }
 
-    /**
-     * Records what health checking concluded about a backend. Writes (and re-programs the dataplane) only
-     * when the health changed, so a steady state costs nothing; a load balancer or backend that is gone, or
-     * being deleted, is left alone.
-     */
+    /** Hands what this node's health checks concluded to the agreement, which answers through {@link #applyAgreedHealth}. */
     public void recordHealth(UUID lbUuid, UUID backendUuid, BackendHealth health) {
+        agreement.report(lbUuid, backendUuid, health);
+    }
+
+    /**
+     * Records the agreed health of a backend. Changes (and re-programs the dataplane) only when the health changed, so
+     * a steady state costs nothing; a load balancer or backend that is gone, or being deleted, is left alone.
+     */
+    private void applyAgreedHealth(UUID lbUuid, UUID backendUuid, BackendHealth health) {
         boolean unchanged = registry.get(lbUuid)
                 .filter(lb -> lb.status() != LoadBalancerStatus.DELETING)
                 .flatMap(lb -> lb.backend(backendUuid))

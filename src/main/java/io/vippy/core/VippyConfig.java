@@ -25,6 +25,11 @@ public interface VippyConfig {
     @WithDefault("sqlite")
     String store();
 
+    /** Whether this node is one of a cluster sharing its state (the etcd store). */
+    default boolean clustered() {
+        return "etcd".equals(store());
+    }
+
     /**
      * A named network namespace ({@code /run/netns/NAME}) in which Vippy binds addresses, programs the
      * dataplane and opens BGP sessions; unset: the daemon's own. The API still listens where the daemon runs.

@@ -136,6 +136,27 @@ public class Reconciler {
                 });
     }
 
+    /**
+     * Takes this node out of the traffic: every route re-advertised with graceful shutdown, and after the drain delay
+     * (when a peer is up to act on it) withdrawn. The kernel keeps serving, so established flows that still arrive
+     * finish, and {@link #undrainNode} puts the node back at once.
+     */
+    public Uni<Void> drainNode() {
+        boolean peersActOnIt = routes.drainAll();
+        Uni<Void> wait = peersActOnIt && !config.drainDelay().isZero()
+                ? Uni.createFrom().voidItem().onItem().delayIt().by(config.drainDelay())
+                : Uni.createFrom().voidItem();
+        return wait.invoke(routes::withdrawAll);
+    }
+
+    public void undrainNode() {
+        routes.undrain();
+    }
+
+    public boolean drained() {
+        return routes.drained();
+    }
+
     /** How many load balancers this node's host serves now. */
     public int programmedCount() {
         return programmed.size();
