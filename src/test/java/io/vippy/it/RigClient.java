@@ -66,6 +66,39 @@ final class RigClient {
         return json(rig.vippy().send("GET", "/loadbalancer/" + uuid, null).body());
     }
 
+    /**
+     * curl with the token, in the node namespace, to a Vippy listening there on its default port (started as
+     * the unit or the container image runs it, not through {@link io.vippy.testing.VippyProcess}); {@code PATH} is the API path.
+     */
+    Shell.Result nodeCurl(String arguments) {
+        return rig.in("node", "sh", "-c", "curl -sS -H 'Authorization: Bearer " + VippyTestEnvironment.TOKEN + "' "
+                + arguments.replace("PATH", "http://127.0.0.1:10001"));
+    }
+
+    /**
+     * Through {@link #nodeCurl}: a load balancer on port 80 with the rig's backends, ACTIVE; returns its uuid.
+     * {@code log} tells what to show when it does not become ACTIVE.
+     */
+    String createThroughNode(Callable<String> log) {
+        String uuid = json(nodeCurl("-f -X POST PATH/loadbalancer -d '{\"name\":\"web\",\"port\":80}'").orThrow())
+                .get("uuid").asText();
+        for (String backend : MetalRig.BACKENDS) {
+            nodeCurl("-f -X POST PATH/loadbalancer/" + uuid + "/backend -d '{\"ip\":\"" + backend + "\",\"port\":"
+                    + MetalRig.BACKEND_PORT + "}'").orThrow();
+        }
+        awaitNodeStatus(uuid, "ACTIVE", log);
+        return uuid;
+    }
+
+    JsonNode nodeLoadBalancer(String uuid) {
+        return json(nodeCurl("-f PATH/loadbalancer/" + uuid).orThrow());
+    }
+
+    void awaitNodeStatus(String uuid, String status, Callable<String> log) {
+        awaitCondition("load balancer " + status, Duration.ofSeconds(20),
+                () -> status.equals(nodeLoadBalancer(uuid).get("status").asText()), log);
+    }
+
     void awaitSessions() {
         await("both ToR sessions Established", Duration.ofSeconds(20), rig::bothSessionsEstablished);
     }
