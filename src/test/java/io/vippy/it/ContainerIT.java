@@ -67,46 +67,57 @@ class ContainerIT {
             Files.write(envFile, lines);
             // What the Containerfile asks of the host: the container sees /proc/sys read-only.
             rig.in("node", "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
-            RigClient client = new RigClient(rig);
-
             String uuid;
-            String eip;
             try (Container vippy = Container.run(rig, dataDir, envFile)) {
-                String status = Files.readString(Path.of("/proc", vippy.pid(), "status"));
-                assertTrue(status.contains("\nCapEff:\t0000000000001000\n"), "CAP_NET_ADMIN only:\n" + status);
-                client.awaitSessions();
-                uuid = client.createThroughNode(vippy::logs);
-                eip = client.nodeLoadBalancer(uuid).get("eip").asText();
-                servesTheClient(client, eip);
-                awaitConnectionsCounted(client, uuid, REQUESTS, vippy);
-
-                assertEquals(0, vippy.stop(), "SIGTERM is a normal stop: exit 0\n" + vippy.logs());
-                client.awaitTorRoutes(eip, 0);
-                assertTrue(rig.in("node", "nft", "list", "table", "ip", "vippy").orThrow().contains(eip),
-                        "the kernel's load balancing stays after SIGTERM");
-                assertNoFailedRead(vippy.logs());
+                uuid = createServeAndStop(rig, vippy);
             }
-
             try (Container vippy = Container.run(rig, dataDir, envFile)) {
-                client.awaitNodeStatus(uuid, "ACTIVE", vippy::logs);
-                servesTheClient(client, eip);
-                // The kernel kept counting through the restart: the new process reads the adopted elements.
-                awaitConnectionsCounted(client, uuid, 2 * REQUESTS, vippy);
-
-                client.nodeCurl("-f -X DELETE PATH/loadbalancer/" + uuid).orThrow();
-                RigClient.awaitCondition("load balancer gone (404)", Duration.ofSeconds(20), () -> client.nodeCurl(
-                        "-o /dev/null -w '%{http_code}' PATH/loadbalancer/" + uuid).output().equals("404"), vippy::logs);
-                client.awaitTorRoutes(eip, 0);
-                assertFalse(rig.in("node", "nft", "list", "table", "ip", "vippy").orThrow().contains(eip),
-                        "the service left the kernel");
-
-                assertEquals(0, vippy.stop(), "SIGTERM is a normal stop: exit 0\n" + vippy.logs());
-                assertNoFailedRead(vippy.logs());
+                adoptServeDeleteAndStop(rig, vippy, uuid);
             }
         } finally {
             VippyTestEnvironment.deleteRecursively(dataDir);
             Files.deleteIfExists(envFile);
         }
+    }
+
+    /** The first run: CAP_NET_ADMIN only, the walkthrough up to traffic, SIGTERM. Returns the uuid. */
+    private static String createServeAndStop(MetalRig rig, Container vippy) throws Exception {
+        String status = Files.readString(Path.of("/proc", vippy.pid(), "status"));
+        assertTrue(status.contains("\nCapEff:\t0000000000001000\n"), "CAP_NET_ADMIN only:\n" + status);
+        RigClient client = new RigClient(rig);
+        client.awaitSessions();
+        String uuid = client.createThroughNode(vippy::logs);
+        String eip = client.nodeLoadBalancer(uuid).get("eip").asText();
+        servesTheClient(client, eip);
+        awaitConnectionsCounted(client, uuid, REQUESTS, vippy);
+
+        assertEquals(0, vippy.stop(), "SIGTERM is a normal stop: exit 0\n" + vippy.logs());
+        client.awaitTorRoutes(eip, 0);
+        assertTrue(rig.in("node", "nft", "list", "table", "ip", "vippy").orThrow().contains(eip),
+                "the kernel's load balancing stays after SIGTERM");
+        assertNoFailedRead(vippy.logs());
+        return uuid;
+    }
+
+    /** The restart: the load balancer, still in the kernel, ACTIVE again and serving; then delete, SIGTERM. */
+    private static void adoptServeDeleteAndStop(MetalRig rig, Container vippy, String uuid) {
+        RigClient client = new RigClient(rig);
+        client.awaitNodeStatus(uuid, "ACTIVE", vippy::logs);
+        String eip = client.nodeLoadBalancer(uuid).get("eip").asText();
+        servesTheClient(client, eip);
+        // The kernel kept counting through the restart: the new process reads the adopted elements.
+        awaitConnectionsCounted(client, uuid, 2 * REQUESTS, vippy);
+
+        client.nodeCurl("-f -X DELETE " + RigClient.NODE_API + "/loadbalancer/" + uuid).orThrow();
+        String statusCode = "-o /dev/null -w '%{http_code}' " + RigClient.NODE_API + "/loadbalancer/" + uuid;
+        RigClient.awaitCondition("load balancer gone (404)", Duration.ofSeconds(20),
+                () -> client.nodeCurl(statusCode).output().equals("404"), vippy::logs);
+        client.awaitTorRoutes(eip, 0);
+        assertFalse(rig.in("node", "nft", "list", "table", "ip", "vippy").orThrow().contains(eip),
+                "the service left the kernel");
+
+        assertEquals(0, vippy.stop(), "SIGTERM is a normal stop: exit 0\n" + vippy.logs());
+        assertNoFailedRead(vippy.logs());
     }
 
     private static void servesTheClient(RigClient client, String eip) {
@@ -119,7 +130,7 @@ class ContainerIT {
         Pattern counted = Pattern.compile("(?m)^vippy_loadbalancer_connections_total\\{[^}]*loadbalancer=\""
                 + uuid + "\"[^}]*} (\\S+)$");
         RigClient.awaitCondition(connections + " connections in /q/metrics", Duration.ofSeconds(20), () -> {
-            Matcher value = counted.matcher(client.nodeCurl("-f PATH/q/metrics").orThrow());
+            Matcher value = counted.matcher(client.nodeCurl("-f " + RigClient.NODE_API + "/q/metrics").orThrow());
             return value.find() && Double.parseDouble(value.group(1)) >= connections;
         }, vippy::logs);
     }
@@ -152,14 +163,15 @@ class ContainerIT {
                     + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)));
             try {
                 podman(Shell.DEFAULT_TIMEOUT, "run", "-d", "--name", container.name,
-                        "--network", "ns:/run/netns/" + rig.namespace("node"), "--cap-drop", "all", "--cap-add", "NET_ADMIN",
+                        "--network", "ns:/run/netns/" + rig.namespace("node"),
+                        "--cap-drop", "all", "--cap-add", "NET_ADMIN",
                         "-v", dataDir + ":/var/lib/vippy", "--env-file", envFile.toString(), IMAGE).orThrow();
                 RigClient client = new RigClient(rig);
                 RigClient.awaitCondition("Vippy's container up", Duration.ofSeconds(60), () -> {
                     if (!container.inspect("{{.State.Running}}").equals("true")) {
                         throw new AssertionError("the container stopped:\n" + container.logs());
                     }
-                    return client.nodeCurl("-f PATH/q/health/live").ok();
+                    return client.nodeCurl("-f " + RigClient.NODE_API + "/q/health/live").ok();
                 }, container::logs);
                 return container;
             } catch (RuntimeException | AssertionError e) {

@@ -126,7 +126,7 @@ class DeployIT {
                     if (!process.isAlive()) {
                         throw new AssertionError("Vippy exited with " + process.exitValue() + ":\n" + Files.readString(log));
                     }
-                    return new RigClient(rig).nodeCurl("-f PATH/q/health/live").ok();
+                    return new RigClient(rig).nodeCurl("-f " + RigClient.NODE_API + "/q/health/live").ok();
                 },
                 () -> Files.readString(log));
         return process;

@@ -16,6 +16,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /** What a user of the rig does and waits for: the README's curl commands, and requests from the client. */
 final class RigClient {
+    /** Vippy's default address and port, inside the node namespace. */
+    static final String NODE_API = "http://127.0.0.1:10001";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MetalRig rig;
 
@@ -67,12 +69,12 @@ final class RigClient {
     }
 
     /**
-     * curl with the token, in the node namespace, to a Vippy listening there on its default port (started as
-     * the unit or the container image runs it, not through {@link io.vippy.testing.VippyProcess}); {@code PATH} is the API path.
+     * curl with the token, in the node namespace, to a Vippy listening there on {@link #NODE_API} (started as
+     * the unit or the container image runs it, not through {@link io.vippy.testing.VippyProcess}).
      */
     Shell.Result nodeCurl(String arguments) {
         return rig.in("node", "sh", "-c", "curl -sS -H 'Authorization: Bearer " + VippyTestEnvironment.TOKEN + "' "
-                + arguments.replace("PATH", "http://127.0.0.1:10001"));
+                + arguments);
     }
 
     /**
@@ -80,18 +82,18 @@ final class RigClient {
      * {@code log} tells what to show when it does not become ACTIVE.
      */
     String createThroughNode(Callable<String> log) {
-        String uuid = json(nodeCurl("-f -X POST PATH/loadbalancer -d '{\"name\":\"web\",\"port\":80}'").orThrow())
-                .get("uuid").asText();
+        String uuid = json(nodeCurl("-f -X POST " + NODE_API + "/loadbalancer -d '{\"name\":\"web\",\"port\":80}'")
+                .orThrow()).get("uuid").asText();
         for (String backend : MetalRig.BACKENDS) {
-            nodeCurl("-f -X POST PATH/loadbalancer/" + uuid + "/backend -d '{\"ip\":\"" + backend + "\",\"port\":"
-                    + MetalRig.BACKEND_PORT + "}'").orThrow();
+            nodeCurl("-f -X POST " + NODE_API + "/loadbalancer/" + uuid + "/backend -d '{\"ip\":\"" + backend
+                    + "\",\"port\":" + MetalRig.BACKEND_PORT + "}'").orThrow();
         }
         awaitNodeStatus(uuid, "ACTIVE", log);
         return uuid;
     }
 
     JsonNode nodeLoadBalancer(String uuid) {
-        return json(nodeCurl("-f PATH/loadbalancer/" + uuid).orThrow());
+        return json(nodeCurl("-f " + NODE_API + "/loadbalancer/" + uuid).orThrow());
     }
 
     void awaitNodeStatus(String uuid, String status, Callable<String> log) {
