@@ -14,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * Vippy's table as the kernel holds it, parsed from libnftables' JSON ({@code nft -j list table ip vippy}):
- * the services and backends maps (with their per-element counters) and the names of the chains.
+ * the services and backends maps (with their per-element counters) and the names of the chains. Protocols
+ * read in both forms libnftables prints: names, or numbers where the system has no {@code /etc/protocols}.
  */
 record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, Map<ServiceKey, Long> serviceCounts,
         Map<ServiceKey, Map<BackendAddress, Long>> backendCounts, Set<String> chains) {
@@ -97,7 +98,15 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
 
     private static ServiceKey serviceKey(JsonNode concat) {
         return new ServiceKey(Addresses.parseLiteral(concat.get(0).asText(), "service address"),
-                Protocol.parse(concat.get(1).asText()), concat.get(2).asInt());
+                protocol(concat.get(1)), concat.get(2).asInt());
+    }
+
+    /**
+     * libnftables prints a protocol by its name from {@code /etc/protocols}, and by its number where that file
+     * is missing, as in minimal container images.
+     */
+    private static Protocol protocol(JsonNode printed) {
+        return printed.isInt() ? Protocol.ofNumber(printed.asInt()) : Protocol.parse(printed.asText());
     }
 
     /** {"goto": {"target": "numgen-2"}} as "goto numgen-2", {"drop": null} as "drop". */
