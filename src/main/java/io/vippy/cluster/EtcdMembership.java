@@ -43,6 +43,7 @@ import org.jboss.logging.Logger;
  */
 final class EtcdMembership implements Leadership, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EtcdMembership.class);
+    private static final String LEASE_NOT_FOUND = "requested lease not found";
 
     private final EtcdKeyspace keyspace;
     private final KV kv;
@@ -64,6 +65,8 @@ final class EtcdMembership implements Leadership, AutoCloseable {
     private volatile String leaderName;
     private NodeRecord registered;
     private boolean leading;
+    /** Why the last tick failed, while ticks fail. */
+    private String failing;
     private boolean drainWished;
     private volatile Consumer<Boolean> drainListener = wished -> { };
     private Watch.Watcher leaderWatch;
@@ -118,10 +121,16 @@ final class EtcdMembership implements Leadership, AutoCloseable {
             register();
             elect();
             followDrainWish();
-        } catch (EtcdUnreachableException e) {
-            LOG.debugf("cluster membership: %s", e.getMessage());
+            if (failing != null) {
+                LOG.infof("cluster membership works again (it failed: %s)", failing);
+                failing = null;
+            }
         } catch (RuntimeException e) {
-            LOG.errorf(e, "cluster membership tick failed");
+            if (failing == null) {
+                LOG.warnf("cluster membership of node %s cannot reach etcd: %s; it stops leading before its lease could "
+                        + "run out, and keeps serving what it holds", nodeName, e.getMessage());
+            }
+            failing = e.getMessage();
         }
         announceLeadership();
     }
@@ -134,9 +143,15 @@ final class EtcdMembership implements Leadership, AutoCloseable {
             registered = null;
             return;
         }
-        LeaseKeepAliveResponse renewed = keyspace.await(leases.keepAliveOnce(leaseId), "a lease renewal");
-        if (renewed.getTTL() <= 0) {
-            LOG.warnf("this node's lease ran out while etcd could not be reached: registering again");
+        LeaseKeepAliveResponse renewed;
+        try {
+            renewed = keyspace.await(leases.keepAliveOnce(leaseId), "a lease renewal");
+        } catch (EtcdUnreachableException e) {
+            if (!String.valueOf(e.getMessage()).contains(LEASE_NOT_FOUND)) {
+                throw e;
+            }
+            // etcd answered: the lease ran out (jetcd reports a renewal to TTL 0 as "not found").
+            LOG.warnf("the lease of node %s ran out before it was renewed: registering again", nodeName);
             leaseId = 0;
             keyspace.fence().released();
             renewLease();

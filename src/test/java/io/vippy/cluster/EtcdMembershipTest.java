@@ -56,7 +56,7 @@ class EtcdMembershipTest {
 
             @Override
             public Duration leaseTtl() {
-                return Duration.ofSeconds(2);
+                return Duration.ofSeconds(3);
             }
 
             @Override
@@ -95,19 +95,19 @@ class EtcdMembershipTest {
     @Test
     void oneLeadsAndTheOtherTakesOverWhenItLeaves() throws Exception {
         Member a = member("node-a");
-        await(() -> a.membership().isLeader(), Duration.ofSeconds(10), "the first node leads");
+        await(() -> a.membership().isLeader(), Duration.ofSeconds(20), "the first node leads");
         Member b = member("node-b");
-        await(() -> b.membership().leader().isPresent(), Duration.ofSeconds(10), "the second knows the leader");
+        await(() -> b.membership().leader().isPresent(), Duration.ofSeconds(20), "the second knows the leader");
         assertFalse(b.membership().isLeader());
         assertEquals(Optional.of("node-a"), b.membership().leader());
         long firstClaim = a.keyspace().fence().claimRevision();
 
         EtcdClusterNodes nodes = new EtcdClusterNodes(b.keyspace(), JSON);
-        await(() -> nodes.nodes().size() == 2, Duration.ofSeconds(10), "both registered");
+        await(() -> nodes.nodes().size() == 2, Duration.ofSeconds(20), "both registered");
         assertEquals(List.of(true, false), nodes.nodes().stream().map(NodeStatus::leader).toList());
 
         a.membership().close(); // revokes the lease: the leader key goes at once
-        await(() -> b.membership().isLeader(), Duration.ofSeconds(5), "the second leads once the first has left");
+        await(() -> b.membership().isLeader(), Duration.ofSeconds(10), "the second leads once the first has left");
         assertNotEquals(firstClaim, b.keyspace().fence().claimRevision(), "a new claim, so the old one's writes fail");
         assertEquals(0, a.keyspace().fence().claimRevision());
         assertEquals(List.of(true), a.changes(), "the first was told it led");
@@ -122,7 +122,7 @@ class EtcdMembershipTest {
         List<Boolean> wishes = new CopyOnWriteArrayList<>();
         a.membership().onDrainWish(wishes::add);
         EtcdClusterNodes nodes = new EtcdClusterNodes(a.keyspace(), JSON);
-        await(() -> !nodes.nodes().isEmpty(), Duration.ofSeconds(10), "registered");
+        await(() -> !nodes.nodes().isEmpty(), Duration.ofSeconds(20), "registered");
         nodes.setDrained("node-a", true);
         await(() -> wishes.equals(List.of(true)), Duration.ofSeconds(5), "the drain wish arrives");
         nodes.setDrained("node-a", false);
