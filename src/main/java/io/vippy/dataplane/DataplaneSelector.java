@@ -38,7 +38,13 @@ public class DataplaneSelector {
         String choice = config.dataplane().trim().toLowerCase(java.util.Locale.ROOT);
         return switch (choice) {
             case "nftables" -> nftables(nftables);
-            case "ipvs" -> ipvs.get();
+            case "ipvs" -> {
+                if (!kernelHasIpvs(namespace)) {
+                    throw new InvalidConfigException("vippy.dataplane", "ipvs, but this kernel has no IPVS (nor could"
+                            + " modprobe ip_vs load it); use auto or nftables");
+                }
+                yield ipvs.get();
+            }
             case "auto" -> {
                 boolean hasIpvs = kernelHasIpvs(namespace);
                 LOG.infof("vippy.dataplane=auto: %s", hasIpvs ? "the kernel has IPVS, using it"
