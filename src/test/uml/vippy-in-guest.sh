@@ -3,6 +3,7 @@
 # 1. IPVS with masquerade on (the default), which this kernel's nftables cannot do: a create must say so in its
 #    status and message, readiness must be DOWN and the metrics must count it.
 # 2. Masquerade off: a create with a backend must be programmed (ipvsadm -ln) and readiness UP.
+# Both runs use the guest's own network namespace: the guest is a kernel of its own.
 # Leaves NAME.log, NAME.lb.json, NAME.ready.json/.code, NAME.metrics and masquerade-off.ipvsadm for the test.
 # usage: vippy-in-guest.sh JAVA APP_DIR
 JAVA=$1; APP=$2; WORK=$(pwd)
@@ -53,7 +54,8 @@ settle masquerade-on "$uuid"
 observe masquerade-on
 stop_vippy
 
-start_vippy masquerade-off -Dvippy.ipvs.masquerade=false || exit 1
+# Health checks off: nothing listens at the backend, and a checked one would be programmed at weight 0.
+start_vippy masquerade-off -Dvippy.ipvs.masquerade=false -Dvippy.health.enabled=false || exit 1
 uuid=$(api -X POST "$URL/loadbalancer" -d '{"name":"web","port":80}' | jq -r .uuid)
 api -X POST "$URL/loadbalancer/$uuid/backend" -d '{"ip":"10.0.0.2","port":8080}' > /dev/null
 settle masquerade-off "$uuid"
