@@ -26,6 +26,9 @@ public class SettingsChecks {
     }
 
     static void requireUsableDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidConfigException("vippy.data-dir", dir + " is not a directory");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
