@@ -20,8 +20,10 @@ import io.vippy.core.model.Backend;
 import io.vippy.core.model.BackendHealth;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.LoadBalancerStatus;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -62,7 +64,11 @@ public class MetricsPublisher {
         this.meters = new DynamicMeters(meterRegistry);
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /**
+     * After every other start-up observer: the first refresh would otherwise be the first to build the dataplane,
+     * and a dataplane refusing its configuration would show up as a metrics warning before the one-line error.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 2000) StartupEvent event) {
         ticks = Multi.createFrom().ticks().every(config.refreshInterval()).onOverflow().drop()
                 .subscribe().with(tick -> kernel.execute(this::refresh));
     }
@@ -94,9 +100,10 @@ public class MetricsPublisher {
         }
         try {
             List<LoadBalancer> loadBalancers = registry.list();
-            publishTraffic(loadBalancers, dataplane.counters());
+            // Status and sessions first: a failing kernel read must not hide what is failing.
             publishHealth(loadBalancers);
             publishPeers(announcer.peers());
+            publishTraffic(loadBalancers, dataplane.counters());
             meters.sweep();
         } catch (RuntimeException e) {
             LOG.warnf("metrics: refresh failed, keeping the last values: %s", e.toString());

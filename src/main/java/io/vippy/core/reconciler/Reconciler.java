@@ -66,7 +66,12 @@ public class Reconciler {
     private final Map<UUID, LoadBalancer> programmed = new ConcurrentHashMap<>();
     private final Map<UUID, PassSlot> slots = new ConcurrentHashMap<>();
     private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
+    /** The last failure of each load balancer whose last pass failed. */
+    private final Map<UUID, String> failing = new ConcurrentHashMap<>();
     private volatile boolean started;
+    private volatile boolean restored;
+    private volatile boolean synced;
+    private volatile String startFailure;
     private volatile boolean stopped;
 
     Reconciler(LoadBalancerRegistry registry, AddressProvider addresses, AddressBinder binder, Dataplane dataplane,
@@ -94,25 +99,41 @@ public class Reconciler {
      * Start-up: let the provider adopt what the stored load balancers hold, make the kernel match the stored
      * services (leaving matching ones untouched), re-announce every stored address that is not being deleted
      * (peers kept those routes through the restart, and status is not stored), then reconcile everything.
+     * A failed start-up sync never wedges Vippy: passes run anyway (each load balancer shows its own failure)
+     * and the sync is retried with backoff until it succeeds; until then {@link #convergence()} names it.
      */
     public Uni<Void> start(Collection<LoadBalancer> stored) {
         registry.onStoreChange(this::trigger);
         leadership.onChange(this::leadershipChanged);
-        List<LoadBalancer> live = stored.stream()
-                .filter(lb -> lb.address() != null && lb.status() != LoadBalancerStatus.DELETING)
-                .toList();
-        List<VirtualService> desired = live.stream().map(Reconciler::virtualService).toList();
-        List<Route> advertised = live.stream().map(lb -> Route.of(lb.address())).toList();
-        Uni<Void> adopt = leadership.isLeader() ? addresses.restore(stored) : Uni.createFrom().voidItem();
-        return adopt
-                .chain(() -> onKernel(() -> dataplane.sync(desired)))
-                .invoke(() -> {
-                    live.forEach(lb -> programmed.put(lb.uuid(), lb));
+        return startAttempt(stored, 1);
+    }
+
+    private Uni<Void> startAttempt(Collection<LoadBalancer> stored, int attempt) {
+        // A node that does not lead leaves adoption to the leader (see leadershipChanged).
+        Uni<Void> restore = restored || !leadership.isLeader() ? Uni.createFrom().voidItem()
+                : addresses.restore(stored).invoke(() -> restored = true);
+        return restore
+                .chain(() -> onKernelItem(this::syncKernel))
+                .invoke(advertised -> {
                     routes.restore(advertised);
-                    started = true;
-                    stored.forEach(lb -> trigger(lb.uuid()));
-                    beforeStart.forEach(this::trigger);
-                    beforeStart.clear();
+                    startFailure = null;
+                    synced = true;
+                    openGate(stored);
+                })
+                .replaceWithVoid()
+                .onFailure(failure -> !stopped).recoverWithUni(failure -> {
+                    String reason = reason(failure);
+                    Duration delay = Backoff.delay(attempt);
+                    if (!reason.equals(startFailure)) {
+                        LOG.warnf("start-up sync failed, retrying with backoff: %s", reason.lines().findFirst().orElse(""));
+                    }
+                    startFailure = reason;
+                    if (!started) {
+                        openGate(stored);
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                            .chain(() -> stopped ? Uni.createFrom().voidItem()
+                                    : onWorker(registry::list).chain(current -> startAttempt(current, attempt + 1)));
                 });
     }
 
@@ -162,6 +183,34 @@ public class Reconciler {
         return programmed.size();
     }
 
+    /**
+     * On the kernel thread, with the list read there, so that no pass programs a service between the read and
+     * the sync (a sync from an older list would remove it). A scheduler the dataplane cannot do is left out: its
+     * load balancer's own pass says so. Returns the routes to re-announce.
+     */
+    private List<Route> syncKernel() {
+        List<LoadBalancer> live = registry.list().stream()
+                .filter(lb -> lb.address() != null && lb.status() != LoadBalancerStatus.DELETING)
+                .filter(lb -> dataplane.supports(lb.scheduler()))
+                .toList();
+        dataplane.sync(live.stream().map(Reconciler::virtualService).toList());
+        live.forEach(lb -> programmed.put(lb.uuid(), lb));
+        return live.stream().map(lb -> Route.of(lb.address())).toList();
+    }
+
+    /** Lets passes run, and runs one for everything stored or asked for before. */
+    private void openGate(Collection<LoadBalancer> stored) {
+        started = true;
+        stored.forEach(lb -> trigger(lb.uuid()));
+        beforeStart.forEach(this::trigger);
+        beforeStart.clear();
+    }
+
+    /** What keeps the host from matching the stored state right now, for readiness. */
+    public Convergence convergence() {
+        return new Convergence(synced, Optional.ofNullable(startFailure), Map.copyOf(failing));
+    }
+
     /** Stops starting passes; what runs finishes. Kernel state stays as it is. */
     public void stop() {
         stopped = true;
@@ -199,6 +248,9 @@ public class Reconciler {
             slot.again = false;
             slot.running = again;
             slot.failures = failure == null ? 0 : slot.failures + 1;
+        }
+        if (failure == null) {
+            failing.remove(uuid);
         }
         if (again) {
             runPass(uuid, slot);
@@ -342,9 +394,14 @@ public class Reconciler {
 
     /** Shows the failure on the load balancer: FAILED when retrying cannot help, else the retry to come. */
     private Uni<Void> recordFailure(UUID uuid, Throwable failure) {
-        String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        String reason = reason(failure);
         boolean permanent = failure instanceof PermanentFailure;
         boolean waiting = failure instanceof AwaitingLeader;
+        if (waiting) {
+            failing.remove(uuid); // this host has done its part: the rest is the leader's
+        } else {
+            failing.put(uuid, reason);
+        }
         if (waiting) {
             LOG.debugf("load balancer %s: %s", uuid, reason);
         } else {
@@ -361,6 +418,10 @@ public class Reconciler {
                     ? current.withStatus(LoadBalancerStatus.FAILED, reason)
                     : current.withStatus(LoadBalancerStatus.PENDING, "retrying after: " + reason);
         }))).replaceWithVoid();
+    }
+
+    private static String reason(Throwable failure) {
+        return failure.getMessage() == null ? failure.toString() : failure.getMessage();
     }
 
     /** Health checking found every backend down (unchecked ones count as usable). */
@@ -400,10 +461,14 @@ public class Reconciler {
     }
 
     private Uni<Void> onKernel(Runnable work) {
-        return Uni.createFrom().<Void>item(() -> {
+        return onKernelItem(() -> {
             work.run();
             return null;
-        }).runSubscriptionOn(kernel);
+        });
+    }
+
+    private <T> Uni<T> onKernelItem(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(kernel);
     }
 
     private static <T> Uni<T> onWorker(Supplier<T> work) {

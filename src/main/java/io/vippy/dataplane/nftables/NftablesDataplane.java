@@ -55,6 +55,11 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
         return "nftables";
     }
 
+    /** Fails with {@link NftablesUnavailableException}, saying which package to install, where libnftables is missing. */
+    public static void requireLibrary() {
+        LibNftables.load();
+    }
+
     @Override
     public boolean supports(Scheduler scheduler) {
         return SlotPlanner.supports(scheduler);
