@@ -55,6 +55,7 @@ public class Reconciler {
     private final MeterRegistry meters;
     private final Map<UUID, PassSlot> slots = new ConcurrentHashMap<>();
     private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
+    private final ReportedHealth reportedHealth = new ReportedHealth();
     private volatile boolean started;
     private volatile boolean stopped;
 
@@ -124,6 +125,16 @@ public class Reconciler {
         runPass(uuid, slot);
     }
 
+    /**
+     * Health checking's verdict on a backend. It reaches the registry (and so the API) only after a pass has
+     * programmed the kernel with it: what the API says, the kernel does.
+     */
+    public void reportHealth(LoadBalancer lb, UUID backend, BackendHealth health) {
+        if (reportedHealth.report(lb, backend, health)) {
+            trigger(lb.uuid());
+        }
+    }
+
     private void runPass(UUID uuid, PassSlot slot) {
         Uni.createFrom().deferred(() -> pass(uuid))
                 .subscribe().with(ok -> passEnded(uuid, slot, null), failure -> passEnded(uuid, slot, failure));
@@ -150,17 +161,20 @@ public class Reconciler {
 
     private Uni<Void> pass(UUID uuid) {
         return onWorker(() -> registry.get(uuid))
-                .chain(found -> found.map(lb -> lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb) : bringUp(lb))
+                .chain(found -> found.map(lb -> lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb)
+                                : bringUp(lb, reportedHealth.snapshot(uuid)))
                         .orElse(Uni.createFrom().voidItem())
                         .onFailure().call(failure -> recordFailure(uuid, failure)));
     }
 
-    private Uni<Void> bringUp(LoadBalancer lb) {
-        return allocateAddress(lb)
+    /** Brings the load balancer up with the pending health verdicts applied, recording them last. */
+    private Uni<Void> bringUp(LoadBalancer recorded, Map<UUID, BackendHealth> verdicts) {
+        return allocateAddress(recorded)
+                .map(lb -> ReportedHealth.apply(lb, verdicts))
                 .call(this::bindAddress)
                 .call(this::programService)
                 .call(this::announceOrWithdrawRoute)
-                .chain(this::markUp);
+                .chain(lb -> markUp(lb, verdicts));
     }
 
     private Uni<Void> tearDown(LoadBalancer lb) {
@@ -204,16 +218,20 @@ public class Reconciler {
         return withdrawsWhenDegraded(lb) ? withdrawRoute(lb.address()) : announceRoute(lb);
     }
 
-    /** ACTIVE, or DEGRADED when it has backends and none is usable (as programmed in this pass). */
-    private Uni<Void> markUp(LoadBalancer lb) {
+    /**
+     * Records the health verdicts this pass programmed, and ACTIVE, or DEGRADED when it has backends and none is
+     * usable (as programmed in this pass).
+     */
+    private Uni<Void> markUp(LoadBalancer lb, Map<UUID, BackendHealth> verdicts) {
         String degraded = withdrawsWhenDegraded(lb) ? "no backend is healthy; route withdrawn" : "no backend is healthy";
         return onWorker(() -> registry.update(lb.uuid(), current -> {
             if (current.status() == LoadBalancerStatus.DELETING) {
                 return current;
             }
-            return isDegraded(lb) ? current.withStatus(LoadBalancerStatus.DEGRADED, degraded)
-                    : current.withStatus(LoadBalancerStatus.ACTIVE, "");
-        })).replaceWithVoid();
+            LoadBalancer programmed = ReportedHealth.apply(current, verdicts);
+            return isDegraded(lb) ? programmed.withStatus(LoadBalancerStatus.DEGRADED, degraded)
+                    : programmed.withStatus(LoadBalancerStatus.ACTIVE, "");
+        })).invoke(() -> reportedHealth.recorded(lb.uuid(), verdicts)).replaceWithVoid();
     }
 
     /** Tags the route with graceful shutdown and waits the drain delay, when a peer is there to act on it. */
@@ -245,6 +263,7 @@ public class Reconciler {
 
     private Uni<Void> forget(LoadBalancer lb) {
         return onWorker(() -> {
+            reportedHealth.forget(lb.uuid());
             registry.remove(lb.uuid());
             return null;
         });
