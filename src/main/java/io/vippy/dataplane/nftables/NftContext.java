@@ -1,7 +1,7 @@
 package io.vippy.dataplane.nftables;
 
-import io.vippy.core.model.PermanentFailure;
-import java.util.List;
+import io.vippy.dataplane.KernelFailures;
+import io.vippy.netlink.NativeException;
 import jnr.ffi.Pointer;
 
 /**
@@ -10,10 +10,6 @@ import jnr.ffi.Pointer;
  * Not thread-safe: the kernel thread is its only user.
  */
 final class NftContext implements AutoCloseable {
-    /** nft messages that mean the request itself is wrong: retrying the same script cannot succeed. */
-    private static final List<String> INVALID_REQUEST = List.of("syntax error", "Invalid argument",
-            "Operation not supported", "mismatch", "Could not resolve", "not supported", "Operation not permitted");
-
     private final LibNftables lib;
     private Pointer ctx;
 
@@ -26,11 +22,17 @@ final class NftContext implements AutoCloseable {
         LibNftables lib = LibNftables.load();
         Pointer ctx = lib.nft_ctx_new(LibNftables.NFT_CTX_DEFAULT);
         if (ctx == null) {
-            throw new NftException("nft_ctx_new failed", "nft_ctx_new returned NULL");
+            throw new NativeException("nft_ctx_new", NativeException.ENOMEM);
         }
-        lib.nft_ctx_buffer_output(ctx);
-        lib.nft_ctx_buffer_error(ctx);
-        return new NftContext(lib, ctx);
+        NftContext context = new NftContext(lib, ctx);
+        try {
+            context.check(lib.nft_ctx_buffer_output(ctx), "nft_ctx_buffer_output");
+            context.check(lib.nft_ctx_buffer_error(ctx), "nft_ctx_buffer_error");
+            return context;
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
     }
 
     /** Runs a transaction: one nft_run_cmd_from_buffer, which the kernel applies atomically. */
@@ -54,34 +56,41 @@ final class NftContext implements AutoCloseable {
         }
     }
 
-    /** Runs nft commands and returns their output. */
+    /** Runs nft commands and returns their output; an interrupted run is run again. */
     synchronized String run(String script) {
         requireOpen();
-        int result = lib.nft_run_cmd_from_buffer(ctx, script);
-        String output = lib.nft_ctx_get_output_buffer(ctx);
-        String error = lib.nft_ctx_get_error_buffer(ctx);
-        if (result != 0) {
-            throw failure(script, error == null ? "" : error.strip());
-        }
-        return output == null ? "" : output;
+        return NativeException.retryingOnInterrupt(() -> {
+            int result = lib.nft_run_cmd_from_buffer(ctx, script);
+            String output = lib.nft_ctx_get_output_buffer(ctx);
+            String error = lib.nft_ctx_get_error_buffer(ctx);
+            if (result != 0) {
+                throw failure(script, error == null ? "" : error.strip());
+            }
+            return output == null ? "" : output;
+        });
     }
 
-    /** Invalid requests are permanent; anything else (ENOENT, EEXIST, EBUSY, ENOMEM) may pass later. */
+    /**
+     * libnftables reports a failure only as text (strerror for what the kernel refused): it becomes the errno
+     * it quotes. Invalid requests are permanent; anything else (ENOENT, EEXIST, EBUSY, ENOMEM) may pass later.
+     */
     static RuntimeException failure(String script, String error) {
         String firstLine = error.lines().findFirst().orElse("(no error text)");
-        String message = "nft rejected the transaction: " + firstLine + " (script starts: "
-                + script.lines().findFirst().orElse("") + ")";
-        for (String marker : INVALID_REQUEST) {
-            if (error.contains(marker)) {
-                return new PermanentFailure(message, new NftException(message, error));
-            }
+        NativeException failure = NativeException.fromErrorText(
+                "nft \"" + script.lines().findFirst().orElse("") + "\"", error);
+        NativeException oneLine = new NativeException(failure.operation(), failure.errno(), firstLine);
+        return KernelFailures.classify(oneLine, "nft rejected the transaction");
+    }
+
+    private void check(int result, String operation) {
+        if (result != 0) {
+            throw new NativeException(operation, NativeException.ENOMEM);
         }
-        return new NftException(message, error);
     }
 
     private void requireOpen() {
         if (ctx == null) {
-            throw new IllegalStateException("libnftables context already closed");
+            throw new NativeException("libnftables", NativeException.EBADF, "the context is closed");
         }
     }
 
