@@ -20,19 +20,19 @@ final class NftContext implements AutoCloseable {
 
     static NftContext open() {
         LibNftables lib = LibNftables.load();
+        return new NftContext(lib, newContext(lib));
+    }
+
+    private static Pointer newContext(LibNftables lib) {
         Pointer ctx = lib.nft_ctx_new(LibNftables.NFT_CTX_DEFAULT);
         if (ctx == null) {
             throw new NativeException("nft_ctx_new", NativeException.ENOMEM);
         }
-        NftContext context = new NftContext(lib, ctx);
-        try {
-            context.check(lib.nft_ctx_buffer_output(ctx), "nft_ctx_buffer_output");
-            context.check(lib.nft_ctx_buffer_error(ctx), "nft_ctx_buffer_error");
-            return context;
-        } catch (RuntimeException e) {
-            context.close();
-            throw e;
+        if (lib.nft_ctx_buffer_output(ctx) != 0 || lib.nft_ctx_buffer_error(ctx) != 0) {
+            lib.nft_ctx_free(ctx);
+            throw new NativeException("nft_ctx_buffer_output/error", NativeException.ENOMEM);
         }
+        return ctx;
     }
 
     /** Runs a transaction: one nft_run_cmd_from_buffer, which the kernel applies atomically. */
@@ -64,10 +64,25 @@ final class NftContext implements AutoCloseable {
             String output = lib.nft_ctx_get_output_buffer(ctx);
             String error = lib.nft_ctx_get_error_buffer(ctx);
             if (result != 0) {
-                throw failure(script, error == null ? "" : error.strip());
+                RuntimeException failure = failure(script, error == null ? "" : error.strip());
+                if (failure instanceof NativeException e && e.isPermissionDenied()) {
+                    reopen();
+                }
+                throw failure;
             }
             return output == null ? "" : output;
         });
+    }
+
+    /**
+     * The kernel checks a netlink sender's capabilities against those the socket was opened with, too: a context
+     * whose socket was opened without CAP_NET_ADMIN stays refused. After EPERM a new context (and socket) takes
+     * its place, so a capability granted later takes effect.
+     */
+    private void reopen() {
+        lib.nft_ctx_free(ctx);
+        ctx = null;
+        ctx = newContext(lib);
     }
 
     /**
@@ -80,12 +95,6 @@ final class NftContext implements AutoCloseable {
                 "nft \"" + script.lines().findFirst().orElse("") + "\"", error);
         NativeException oneLine = new NativeException(failure.operation(), failure.errno(), firstLine);
         return KernelFailures.classify(oneLine, "nft rejected the transaction");
-    }
-
-    private void check(int result, String operation) {
-        if (result != 0) {
-            throw new NativeException(operation, NativeException.ENOMEM);
-        }
     }
 
     private void requireOpen() {
