@@ -53,8 +53,8 @@ final class ReportedHealth {
     void recorded(UUID lb, Map<UUID, BackendHealth> verdicts) {
         pending.computeIfPresent(lb, (uuid, waiting) -> {
             Map<UUID, BackendHealth> left = new HashMap<>(waiting);
+            // remove(key, value): a verdict that changed since the pass took its snapshot stays pending.
             verdicts.forEach(left::remove);
-            // remove(key, value) above keeps a verdict that changed since the pass took its snapshot.
             return left.isEmpty() ? null : Map.copyOf(left);
         });
     }
