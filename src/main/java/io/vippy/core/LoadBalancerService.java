@@ -118,26 +118,14 @@ public class LoadBalancerService {
     }
 
     /**
-     * Records the agreed health of a backend. Changes (and re-programs the dataplane) only when the health changed, so
-     * a steady state costs nothing; a load balancer or backend that is gone, or being deleted, is left alone.
+     * Hands the agreed health of a backend to the reconciler, which programs the kernel with it and only then records
+     * it, so the API never shows a verdict the kernel does not act on yet. A steady state costs nothing; a load
+     * balancer or backend that is gone, or being deleted, is left alone.
      */
     private void applyAgreedHealth(UUID lbUuid, UUID backendUuid, BackendHealth health) {
-        boolean unchanged = registry.get(lbUuid)
-                .filter(lb -> lb.status() != LoadBalancerStatus.DELETING)
-                .flatMap(lb -> lb.backend(backendUuid))
-                .map(backend -> backend.health() == health)
-                .orElse(true);
-        if (unchanged) {
-            return;
-        }
-        try {
-            registry.update(lbUuid, lb -> lb.status() == LoadBalancerStatus.DELETING ? lb : lb.backend(backendUuid)
-                    .map(backend -> lb.withBackendReplaced(backend.withHealth(health)))
-                    .orElse(lb));
-        } catch (NotFoundException gone) {
-            return;
-        }
-        reconciler.trigger(lbUuid);
+        registry.get(lbUuid)
+                .filter(lb -> lb.status() != LoadBalancerStatus.DELETING && lb.backend(backendUuid).isPresent())
+                .ifPresent(lb -> reconciler.reportHealth(lb, backendUuid, health));
     }
 
     public void removeBackend(UUID lbUuid, UUID backendUuid) {

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +53,8 @@ public class MetricsPublisher {
     private final MetricsConfig config;
     private final DynamicMeters meters;
     private Cancellable ticks;
+    /** A refresh is queued on the kernel thread or running: ticks meanwhile are skipped, never queued up. */
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
     private volatile boolean stopped;
 
     MetricsPublisher(Dataplane dataplane, KernelExecutor kernel, LoadBalancerRegistry registry,
@@ -70,7 +73,7 @@ public class MetricsPublisher {
      */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 2000) StartupEvent event) {
         ticks = Multi.createFrom().ticks().every(config.refreshInterval()).onOverflow().drop()
-                .subscribe().with(tick -> kernel.execute(this::refresh));
+                .subscribe().with(tick -> queueRefresh());
     }
 
     /**
@@ -91,6 +94,22 @@ public class MetricsPublisher {
             LOG.warnf("metrics: the kernel thread did not finish within %s: %s", SHUTDOWN_WAIT, e.toString());
         }
         meters.removeAll();
+    }
+
+    /**
+     * One refresh at a time on the kernel thread: on a loaded machine a refresh can outlast the interval, and
+     * queued refreshes would then pile up ahead of the reconciler's kernel calls, delaying every change.
+     */
+    private void queueRefresh() {
+        if (refreshPending.compareAndSet(false, true)) {
+            kernel.execute(() -> {
+                try {
+                    refresh();
+                } finally {
+                    refreshPending.set(false);
+                }
+            });
+        }
     }
 
     /** On the kernel thread. */

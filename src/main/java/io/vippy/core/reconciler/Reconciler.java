@@ -68,6 +68,7 @@ public class Reconciler {
     private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
     /** The last failure of each load balancer whose last pass failed. */
     private final Map<UUID, String> failing = new ConcurrentHashMap<>();
+    private final ReportedHealth reportedHealth = new ReportedHealth();
     private volatile boolean started;
     private volatile boolean restored;
     private volatile boolean synced;
@@ -236,6 +237,16 @@ public class Reconciler {
         runPass(uuid, slot);
     }
 
+    /**
+     * Health checking's verdict on a backend. It reaches the registry (and so the API) only after a pass has
+     * programmed the kernel with it: what the API says, the kernel does.
+     */
+    public void reportHealth(LoadBalancer lb, UUID backend, BackendHealth health) {
+        if (reportedHealth.report(lb, backend, health)) {
+            trigger(lb.uuid());
+        }
+    }
+
     private void runPass(UUID uuid, PassSlot slot) {
         Uni.createFrom().deferred(() -> pass(uuid))
                 .subscribe().with(ok -> passEnded(uuid, slot, null), failure -> passEnded(uuid, slot, failure));
@@ -266,22 +277,25 @@ public class Reconciler {
     private Uni<Void> pass(UUID uuid) {
         return onWorker(() -> registry.get(uuid)).chain(found -> {
             if (found.isEmpty()) {
+                reportedHealth.forget(uuid);
                 // Deleted while this node still serves it (its teardown was missed): undo what is here.
                 return Optional.ofNullable(programmed.get(uuid)).map(this::removeFromHost)
                         .orElse(Uni.createFrom().voidItem());
             }
             LoadBalancer lb = found.get();
-            return (lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb) : bringUp(lb))
+            return (lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb) : bringUp(lb, reportedHealth.snapshot(uuid)))
                     .onFailure().call(failure -> recordFailure(uuid, failure));
         });
     }
 
-    private Uni<Void> bringUp(LoadBalancer lb) {
-        return allocateAddress(lb)
+    /** Brings the load balancer up with the pending health verdicts applied, recording them last. */
+    private Uni<Void> bringUp(LoadBalancer recorded, Map<UUID, BackendHealth> verdicts) {
+        return allocateAddress(recorded)
+                .map(lb -> ReportedHealth.apply(lb, verdicts))
                 .call(this::bindAddress)
                 .call(this::programService)
                 .call(this::announceOrWithdrawRoute)
-                .chain(this::markUp);
+                .chain(lb -> markUp(lb, verdicts));
     }
 
     /** This host's part of a teardown on every node; then the leader releases the address and forgets it. */
@@ -346,16 +360,20 @@ public class Reconciler {
         return withdrawsWhenDegraded(lb) ? withdrawRoute(lb.address()) : announceRoute(lb);
     }
 
-    /** ACTIVE, or DEGRADED when it has backends and none is usable (as programmed in this pass). */
-    private Uni<Void> markUp(LoadBalancer lb) {
+    /**
+     * Records the health verdicts this pass programmed, and ACTIVE, or DEGRADED when it has backends and none is
+     * usable (as programmed in this pass).
+     */
+    private Uni<Void> markUp(LoadBalancer lb, Map<UUID, BackendHealth> verdicts) {
         String degraded = withdrawsWhenDegraded(lb) ? "no backend is healthy; route withdrawn" : "no backend is healthy";
         return onWorker(() -> registry.update(lb.uuid(), current -> {
             if (current.status() == LoadBalancerStatus.DELETING) {
                 return current;
             }
-            return isDegraded(lb) ? current.withStatus(LoadBalancerStatus.DEGRADED, degraded)
-                    : current.withStatus(LoadBalancerStatus.ACTIVE, "");
-        })).replaceWithVoid();
+            LoadBalancer programmed = ReportedHealth.apply(current, verdicts);
+            return isDegraded(lb) ? programmed.withStatus(LoadBalancerStatus.DEGRADED, degraded)
+                    : programmed.withStatus(LoadBalancerStatus.ACTIVE, "");
+        })).invoke(() -> reportedHealth.recorded(lb.uuid(), verdicts)).replaceWithVoid();
     }
 
     /** Tags the route with graceful shutdown and waits the drain delay, when a peer is there to act on it. */
@@ -387,6 +405,7 @@ public class Reconciler {
 
     private Uni<Void> forget(LoadBalancer lb) {
         return Reconciler.<Void>onWorker(() -> {
+            reportedHealth.forget(lb.uuid());
             registry.remove(lb.uuid());
             return null;
         }).onFailure(FencedWriteException.class).transform(lost -> new AwaitingLeader(lost.getMessage()));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vippy.core.ServiceKey;
 import io.vippy.core.model.Addresses;
 import io.vippy.core.model.Protocol;
+import io.vippy.netlink.NativeException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,7 +32,7 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
         String output;
         try {
             output = context.listJson("list table " + family.wireName() + " " + VippyRuleset.TABLE);
-        } catch (NftException e) {
+        } catch (NativeException e) {
             if (e.isNotFound()) {
                 return absent();
             }
@@ -45,7 +46,7 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw new NftException("libnftables printed JSON Vippy cannot read: " + e.getMessage(), json);
+            throw new NativeException("read nft's JSON listing", NativeException.EBADMSG, e.getMessage());
         }
         Map<ServiceKey, Selector> selectors = new HashMap<>();
         Map<ServiceKey, Long> serviceCounts = new HashMap<>();

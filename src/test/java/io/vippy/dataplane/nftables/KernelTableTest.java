@@ -39,7 +39,7 @@ class KernelTableTest {
     }
 
     /**
-     * From: services { 203.0.113.10 . tcp . 80 : goto numgen-2, 203.0.113.10 . udp . 53 : drop },
+     * From: services { 203.0.113.10 . tcp . 80 : goto numgen-2, 203.0.113.10 . udp . 53 : goto refuse },
      * backends { 203.0.113.10 . tcp . 80 . 0 : 10.20.1.2 . 8080, 203.0.113.10 . tcp . 80 . 1 : 10.20.2.2 . 8080 }.
      */
     @Test
@@ -80,8 +80,8 @@ class KernelTableTest {
     }
 
     @Test
-    void garbageIsAnNftExceptionAndAnEmptyListingHasNoServices() {
-        assertThrows(NftException.class, () -> KernelTable.parse("{\"nftables\": [ {\"map\""));
+    void garbageIsANativeExceptionAndAnEmptyListingHasNoServices() {
+        assertThrows(io.vippy.netlink.NativeException.class, () -> KernelTable.parse("{\"nftables\": [ {\"map\""));
         assertEquals(Map.of(), KernelTable.parse("{\"nftables\": []}").services());
     }
 
