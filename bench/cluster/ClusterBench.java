@@ -60,6 +60,7 @@ public class ClusterBench {
     public static void main(String[] args) throws Exception {
         work = Path.of(args[0]);
         String mode = args[1];
+        boolean failed = false;
         try {
             System.out.printf("# %s, %s, load average at start: %s%n", mode, Instant.now(), loadAverage());
             switch (mode) {
@@ -69,9 +70,14 @@ public class ClusterBench {
                 default -> throw new IllegalArgumentException("unknown mode " + mode);
             }
             System.out.printf("load average at end: %s%n", loadAverage());
+        } catch (Exception e) {
+            e.printStackTrace();
+            failed = true;
         } finally {
             cleanUp();
         }
+        // Pollers and the gRPC channel may still hold threads: end here, whatever they do.
+        System.exit(failed ? 1 : 0);
     }
 
     // ---- 1. create on one node -> ACTIVE (API) and programmed (nftables) on all three; -> another node's watch
@@ -82,6 +88,7 @@ public class ClusterBench {
         Node writer = nodes.get(0);
         System.out.printf("nodes: %s; leader: %s%n", nodes.stream().map(n -> n.name).toList(), leader(writer));
         Map<String, Long> seenOnWatch = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", nodes.get(1).port).usePlaintext().build();
         try {
             LoadBalancerServiceGrpc.newStub(channel).watchLoadBalancers(WatchLoadBalancersRequest.getDefaultInstance(),
@@ -93,7 +100,9 @@ public class ClusterBench {
                         }
 
                         public void onError(Throwable t) {
-                            System.out.println("watch on node2 ended: " + t);
+                            if (!done.get()) {
+                                System.out.println("watch on node2 ended early: " + t);
+                            }
                         }
 
                         public void onCompleted() {
@@ -151,6 +160,7 @@ public class ClusterBench {
                 node.printReconcileSteps();
             }
         } finally {
+            done.set(true);
             channel.shutdownNow();
         }
     }
@@ -492,8 +502,9 @@ public class ClusterBench {
 
         int servicesInKernel() throws Exception {
             String json = output(List.of("ip", "netns", "exec", netns, "nft", "-j", "list", "map", "ip", "vippy", "services"));
+            // Before Vippy made its table, nft answers with an error instead of JSON: nothing programmed yet.
             String count = output(List.of("jq", "[.nftables[] | select(.map) | .map.elem // [] | length] | add"), json).trim();
-            return count.isEmpty() || count.equals("null") ? 0 : Integer.parseInt(count);
+            return count.matches("\\d+") ? Integer.parseInt(count) : 0;
         }
 
         long rssMb() throws IOException {
