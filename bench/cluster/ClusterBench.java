@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * namespace to WORK/netns, so bench/cluster/run.sh can clean up whatever happens to this JVM.
  *
  * Run (root, repository root, after ./mvnw -B package -DskipTests), through bench/cluster/run.sh:
- *   java -cp 'target/quarkus-app/lib/main/*:target/quarkus-app/app/*' bench/cluster/ClusterBench.java WORK MODE ARGS
+ *   java -cp 'target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*:target/quarkus-app/app/*' bench/cluster/ClusterBench.java WORK MODE ARGS
  * MODE: propagation ROUNDS | create COUNT CLIENTS | startup COUNT
  */
 public class ClusterBench {

@@ -18,7 +18,7 @@ clean_up() {
 trap clean_up EXIT INT TERM
 bench() {
     # Bounded: no mode may run longer than 15 minutes.
-    timeout --kill-after=20s 900 java -cp 'target/quarkus-app/lib/main/*:target/quarkus-app/app/*' \
+    timeout --kill-after=20s 900 java -cp 'target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*:target/quarkus-app/app/*' \
         bench/cluster/ClusterBench.java "$work/$1" "$@" 2> >(grep -v '^SLF4J' >&2)
 }
 run_mode() {
