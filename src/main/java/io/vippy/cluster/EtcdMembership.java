@@ -226,6 +226,9 @@ final class EtcdMembership implements Leadership, AutoCloseable {
             leading = now;
             if (!now) {
                 LOG.warnf("node %s stops acting as leader", nodeName);
+                if (nodeName.equals(leaderName)) {
+                    leaderName = null; // not known again until a tick reads the leader key
+                }
             }
             listeners.forEach(listener -> listener.accept(now));
         }
