@@ -39,6 +39,7 @@ public class ClusterProducer {
     @Singleton
     Leadership leadership(VippyConfig config, NodeIdentity node, Instance<EtcdMembership> membership,
             MeterRegistry meters) {
+        node.nodeAddress(); // a bad vippy.node.address stops start-up here, with one line
         Leadership leadership = config.clustered() ? membership.get() : Leadership.sole(node.nodeName());
         Gauge.builder("vippy.cluster.leader", leadership, l -> l.isLeader() ? 1 : 0)
                 .description("1 while this node leads the cluster (reserves and releases addresses)")
