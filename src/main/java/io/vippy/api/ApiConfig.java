@@ -2,11 +2,13 @@ package io.vippy.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
-/** {@code vippy.api.*}: who may call the API. */
+/** {@code vippy.api.*}: who may call the API, and how often its TLS files are read again. */
 @ConfigMapping(prefix = "vippy.api")
 public interface ApiConfig {
+    String TLS_RELOAD_PERIOD_DEFAULT = "1m";
 
     /** The bearer token; unset: generated on first start into {@code data-dir/api-token}. */
     Optional<String> token();
@@ -14,4 +16,11 @@ public interface ApiConfig {
     /** {@code false} turns authentication off (local development only). */
     @WithDefault("true")
     boolean auth();
+
+    /**
+     * How often the API's TLS files ({@code quarkus.http.ssl.certificate.*}) are read again, so that a renewed
+     * certificate is served without a restart (read by {@code api.tls.ApiTlsConfigSourceFactory}).
+     */
+    @WithDefault(TLS_RELOAD_PERIOD_DEFAULT)
+    Duration tlsReloadPeriod();
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The packaged Vippy ({@code target/quarkus-app/quarkus-run.jar}) started as a user would, with its own port,
@@ -36,45 +37,77 @@ public final class VippyProcess implements AutoCloseable {
 
     /** Starts the jar with these {@code -D} settings and waits until its health endpoint answers. */
     public static VippyProcess start(Map<String, String> settings, Path log) {
+        return start(settings, log, VippyProcess::answersHealth);
+    }
+
+    /** Starts the jar and waits until {@code healthy} says so (for an API that plain HTTP cannot reach: TLS). */
+    public static VippyProcess start(Map<String, String> settings, Path log, Predicate<VippyProcess> healthy) {
+        int port = freePort();
+        VippyProcess vippy = new VippyProcess(launch(settings, port, log), port, log);
+        vippy.awaitHealthy(healthy);
+        return vippy;
+    }
+
+    /** Runs the jar expecting it to stop by itself (a start-up refused); returns its exit code. */
+    public static int runUntilExit(Map<String, String> settings, Path log) {
+        Process process = launch(settings, freePort(), log);
+        try {
+            if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new AssertionError("Vippy did not stop by itself within " + START_TIMEOUT);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Process launch(Map<String, String> settings, int port, Path log) {
         if (!Files.exists(JAR)) {
             throw new AssertionError(JAR + " is missing: run the packaged-jar tests with ./mvnw verify");
         }
-        int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port, "-Dvippy.api.token=" + VippyTestEnvironment.TOKEN));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            return new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            VippyProcess vippy = new VippyProcess(process, port, log);
-            vippy.awaitHealthy();
-            return vippy;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void awaitHealthy() {
+    private boolean answersHealth() {
+        try {
+            return http.send(HttpRequest.newBuilder(uri("/q/health/live")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // Not listening yet.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private void awaitHealthy(Predicate<VippyProcess> healthy) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("Vippy exited with " + process.exitValue() + ":\n" + log());
             }
-            try {
-                if (http.send(HttpRequest.newBuilder(uri("/q/health/live")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
+            if (healthy.test(this)) {
+                return;
             }
             sleep(100);
         }
+        close();
         throw new AssertionError("Vippy did not become healthy within " + START_TIMEOUT + ":\n" + log());
+    }
+
+    public int port() {
+        return port;
     }
 
     public long pid() {

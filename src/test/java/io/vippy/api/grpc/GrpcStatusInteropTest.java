@@ -20,6 +20,7 @@ import io.vippy.api.grpc.v1.CreateLoadBalancerRequest;
 import io.vippy.api.grpc.v1.DeleteLoadBalancerRequest;
 import io.vippy.api.grpc.v1.LoadBalancerServiceGrpc;
 import io.vippy.api.grpc.v1.LoadBalancerServiceGrpc.LoadBalancerServiceBlockingStub;
+import io.vippy.testing.GrpcJsClient;
 import io.vippy.testing.VippyTestEnvironment;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

@@ -1,9 +1,7 @@
-package io.vippy.api.grpc;
+package io.vippy.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vippy.testing.RootOnly;
-import io.vippy.testing.Shell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,14 +17,14 @@ import java.util.Map;
  * The grpc-js client of src/test/grpc-js, installed from its lock file into target/grpc-js with {@code npm ci}
  * (npm registry), run by node: what a Node.js user of Vippy's gRPC API sees.
  */
-final class GrpcJsClient {
+public final class GrpcJsClient {
     private static final Path SOURCE = Path.of("src/test/grpc-js");
     private static final Path INSTALLED = Path.of("target/grpc-js");
     private static final Path PROTO = Path.of("proto/vippy/v1/loadbalancer.proto");
     private static final List<String> FILES = List.of("package.json", "package-lock.json", "status-client.js");
 
     /** The status grpc-js reported for one call. */
-    record CallStatus(int code, String details) {
+    public record CallStatus(int code, String details) {
     }
 
     private GrpcJsClient() {
@@ -36,7 +34,7 @@ final class GrpcJsClient {
      * Runs status-client.js against {@code address}; with a CA file, over TLS. Returns each call's status by name
      * (badScheduler, firstBackend, duplicateBackend, unknownMethod).
      */
-    static Map<String, CallStatus> run(String address, String token, Path caFile) {
+    public static Map<String, CallStatus> run(String address, String token, Path caFile) {
         install();
         List<String> command = new ArrayList<>(List.of("node", INSTALLED.resolve("status-client.js").toString(), address,
                 token, PROTO.toAbsolutePath().toString()));
