@@ -8,7 +8,6 @@ import java.util.Optional;
 /** {@code vippy.api.*}: who may call the API, and how often its TLS files are read again. */
 @ConfigMapping(prefix = "vippy.api")
 public interface ApiConfig {
-    String TLS_RELOAD_PERIOD_DEFAULT = "1m";
 
     /** The bearer token; unset: generated on first start into {@code data-dir/api-token}. */
     Optional<String> token();
@@ -19,8 +18,8 @@ public interface ApiConfig {
 
     /**
      * How often the API's TLS files ({@code quarkus.http.ssl.certificate.*}) are read again, so that a renewed
-     * certificate is served without a restart (read by {@code api.tls.ApiTlsConfigSourceFactory}).
+     * certificate is served without a restart ({@code api.tls.ApiCertificateReloader}).
      */
-    @WithDefault(TLS_RELOAD_PERIOD_DEFAULT)
+    @WithDefault("1m")
     Duration tlsReloadPeriod();
 }

@@ -168,10 +168,14 @@ class ApiTlsIT {
 
         BigInteger before = servedSerial();
         assertEquals(TestCertificates.serial(certificates.serverCertificate()), before);
-        BigInteger renewed = certificates.renewServer();
+        // A new key beside the old certificate is not taken: the old pair is served, and handshakes succeed.
+        BigInteger renewed = certificates.renewServer(() -> {
+            sleepMillis(3000);
+            assertEquals(before, servedSerial(), "a key that does not match its certificate was taken:\n" + vippy.log());
+        });
         assertNotEquals(before, renewed);
-        // The key and the certificate are two files: between their renames a reload may pair the new key with the
-        // old certificate, and handshakes fail until the next reload (one second here).
+        // While the server switches (Vert.x 4.5 updateSSLOptions), a connection arriving at that moment is closed
+        // (Vert.x logs a NullPointerException from SslContextUpdate); the next one gets the new certificate.
         long deadline = System.nanoTime() + ROTATION_WAIT.toNanos();
         while (!renewed.equals(servedSerialOrNull()) && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -235,6 +239,15 @@ class ApiTlsIT {
         assertNotEquals(0, exit, output);
         assertEquals(1, output.lines().count(), "one line, not a stack trace:\n" + output);
         assertTrue(output.startsWith(expectedLine), output);
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private BigInteger servedSerialOrNull() {

@@ -65,11 +65,15 @@ public final class TestCertificates implements AutoCloseable {
         return dir.resolve("client.key");
     }
 
-    /** A fresh key and certificate for the server, moved over the old files; returns the new serial number. */
-    public BigInteger renewServer() {
+    /**
+     * A fresh key and certificate for the server, moved over the old files, the key first; {@code meanwhile} runs
+     * between the two moves, when the key on disk does not match the certificate. Returns the new serial number.
+     */
+    public BigInteger renewServer(Runnable meanwhile) {
         sign("server-next", "/CN=localhost", "server.ext");
         try {
             Files.move(dir.resolve("server-next.key"), serverKey(), StandardCopyOption.ATOMIC_MOVE);
+            meanwhile.run();
             Files.move(dir.resolve("server-next.crt"), serverCertificate(), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  */
 public final class VippyProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final Process process;
     private final int port;
@@ -173,7 +173,8 @@ public final class VippyProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A TCP port free on this host now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

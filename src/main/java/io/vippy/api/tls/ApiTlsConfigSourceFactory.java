@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
-import io.vippy.api.ApiConfig;
 import io.vippy.core.model.InvalidConfigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +22,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 /**
  * Turns the API's PEM files ({@code quarkus.http.ssl.certificate.files}, {@code key-files}, and
  * {@code trust-store-file} for client certificates) into the Quarkus TLS registry configuration
- * {@value #CONFIGURATION}, which reloads them every {@code vippy.api.tls-reload-period} and hands them to the running HTTP server.
+ * {@value #CONFIGURATION}; {@link ApiCertificateReloader} reads them again while Vippy runs.
  * With TLS, port 10001 ({@code quarkus.http.port}) speaks TLS only: REST and gRPC alike, and plain HTTP gets no answer.
  *
  * <p>The files are checked here, before Quarkus reads them, so a wrong one stops start-up with one line naming its
@@ -34,7 +33,6 @@ public class ApiTlsConfigSourceFactory implements ConfigSourceFactory {
     static final String CERTIFICATES = "quarkus.http.ssl.certificate.files";
     static final String KEYS = "quarkus.http.ssl.certificate.key-files";
     static final String CLIENT_CAS = "quarkus.http.ssl.certificate.trust-store-file";
-    static final String RELOAD_PERIOD = "vippy.api.tls-reload-period";
     private static final String REGISTRY = "quarkus.tls." + CONFIGURATION + ".";
     /** Below application.properties (250): the keys it sets are Quarkus defaults a user may still override. */
     private static final int ORDINAL = 200;
@@ -57,7 +55,6 @@ public class ApiTlsConfigSourceFactory implements ConfigSourceFactory {
         }
         value(context, CLIENT_CAS).ifPresent(cas -> properties.put(REGISTRY + "trust-store.pem.certs",
                 requireCertificates(CLIENT_CAS, cas)));
-        properties.put(REGISTRY + "reload-period", value(context, RELOAD_PERIOD).orElse(ApiConfig.TLS_RELOAD_PERIOD_DEFAULT));
         properties.put("quarkus.http.tls-configuration-name", CONFIGURATION);
         properties.put("quarkus.http.ssl-port", value(context, "quarkus.http.port").orElse("10001"));
         properties.put("quarkus.http.insecure-requests", "disabled");
