@@ -130,11 +130,12 @@ class ApiTlsIT {
         return Grpc.newChannelBuilderForAddress("localhost", vippy.port(), credentials).build();
     }
 
+    /** A stub for one call: its deadline counts from now. */
     private static LoadBalancerServiceBlockingStub authorized(ManagedChannel channel) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + VippyTestEnvironment.TOKEN);
         return LoadBalancerServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(15, TimeUnit.SECONDS);
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private static void shutdown(ManagedChannel channel) throws InterruptedException {
@@ -153,11 +154,11 @@ class ApiTlsIT {
 
         ManagedChannel channel = grpcChannel(false);
         try {
-            LoadBalancerServiceBlockingStub client = authorized(channel);
-            LoadBalancer created = client.createLoadBalancer(CreateLoadBalancerRequest.newBuilder().setName("tls").setPort(443).build());
-            assertTrue(client.listLoadBalancers(ListLoadBalancersRequest.getDefaultInstance()).getLoadBalancersList().stream()
-                    .anyMatch(lb -> lb.getUuid().equals(created.getUuid())));
-            client.deleteLoadBalancer(DeleteLoadBalancerRequest.newBuilder().setUuid(created.getUuid()).build());
+            LoadBalancer created = authorized(channel).createLoadBalancer(CreateLoadBalancerRequest.newBuilder().setName("tls")
+                    .setPort(443).build());
+            assertTrue(authorized(channel).listLoadBalancers(ListLoadBalancersRequest.getDefaultInstance()).getLoadBalancersList()
+                    .stream().anyMatch(lb -> lb.getUuid().equals(created.getUuid())));
+            authorized(channel).deleteLoadBalancer(DeleteLoadBalancerRequest.newBuilder().setUuid(created.getUuid()).build());
         } finally {
             shutdown(channel);
         }

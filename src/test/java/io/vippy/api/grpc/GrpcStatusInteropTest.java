@@ -58,24 +58,20 @@ class GrpcStatusInteropTest {
 
     @Test
     void grpcJavaReadsTheSentencesAndUnimplemented() {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + VippyTestEnvironment.TOKEN);
-        LoadBalancerServiceBlockingStub client = LoadBalancerServiceGrpc.newBlockingStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).withDeadlineAfter(10, TimeUnit.SECONDS);
 
-        Status badScheduler = statusOf(() -> client.createLoadBalancer(CreateLoadBalancerRequest.newBuilder()
+        Status badScheduler = statusOf(() -> authorized().createLoadBalancer(CreateLoadBalancerRequest.newBuilder()
                 .setName("grpc-java").setPort(80).setScheduler("bad").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, badScheduler.getCode());
         assertEquals(BAD_SCHEDULER, badScheduler.getDescription());
 
-        String uuid = client.createLoadBalancer(CreateLoadBalancerRequest.newBuilder().setName("grpc-java").setPort(80).build())
+        String uuid = authorized().createLoadBalancer(CreateLoadBalancerRequest.newBuilder().setName("grpc-java").setPort(80).build())
                 .getUuid();
         AddBackendRequest backend = AddBackendRequest.newBuilder().setLoadBalancerUuid(uuid).setIp("10.0.0.1").setPort(80).build();
-        client.addBackend(backend);
-        Status duplicate = statusOf(() -> client.addBackend(backend));
+        authorized().addBackend(backend);
+        Status duplicate = statusOf(() -> authorized().addBackend(backend));
         assertEquals(Status.Code.ALREADY_EXISTS, duplicate.getCode());
         assertEquals("load balancer " + uuid + " already has backend 10.0.0.1:80.", duplicate.getDescription());
-        client.deleteLoadBalancer(DeleteLoadBalancerRequest.newBuilder().setUuid(uuid).build());
+        authorized().deleteLoadBalancer(DeleteLoadBalancerRequest.newBuilder().setUuid(uuid).build());
 
         Status unauthenticated = statusOf(() -> LoadBalancerServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS).createLoadBalancer(CreateLoadBalancerRequest.getDefaultInstance()));
@@ -99,6 +95,14 @@ class GrpcStatusInteropTest {
         assertTrue(duplicate.details().endsWith(" already has backend 10.0.0.1:80."), duplicate.details());
         assertEquals(new GrpcJsClient.CallStatus(Status.Code.UNIMPLEMENTED.value(), "Method not found: " + UNKNOWN_METHOD),
                 statuses.get("unknownMethod"), statuses.toString());
+    }
+
+    /** A stub for one call: its deadline counts from now. */
+    private LoadBalancerServiceBlockingStub authorized() {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + VippyTestEnvironment.TOKEN);
+        return LoadBalancerServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private static Status statusOf(Runnable call) {
