@@ -4,9 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.vippy.core.config.StrictBoolean;
+import java.time.Duration;
 import java.util.Optional;
 
-/** {@code vippy.api.*}: who may call the API. */
+/** {@code vippy.api.*}: who may call the API, and how often its TLS files are read again. */
 @ConfigMapping(prefix = "vippy.api")
 public interface ApiConfig {
 
@@ -17,4 +18,11 @@ public interface ApiConfig {
     @WithDefault("true")
     @WithConverter(StrictBoolean.class)
     boolean auth();
+
+    /**
+     * How often the API's TLS files ({@code quarkus.http.ssl.certificate.*}) are read again, so that a renewed
+     * certificate is served without a restart ({@code api.tls.ApiCertificateReloader}).
+     */
+    @WithDefault("1m")
+    Duration tlsReloadPeriod();
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * The packaged Vippy ({@code target/quarkus-app/quarkus-run.jar}) started as a user would, with its own port,
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class VippyProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final Process process;
     private final int port;
@@ -40,6 +41,11 @@ public final class VippyProcess implements AutoCloseable {
 
     /** Starts the jar with these {@code -D} settings and waits until its health endpoint answers. */
     public static VippyProcess start(Map<String, String> settings, Path log) {
+        return start(settings, log, VippyProcess::answersHealth);
+    }
+
+    /** Starts the jar and waits until {@code healthy} says so (for an API that plain HTTP cannot reach: TLS). */
+    public static VippyProcess start(Map<String, String> settings, Path log, Predicate<VippyProcess> healthy) {
         int port = freePort();
         List<String> command = new ArrayList<>(javaCommand(port));
         command.add("-Dvippy.api.token=" + VippyTestEnvironment.TOKEN);
@@ -49,7 +55,7 @@ public final class VippyProcess implements AutoCloseable {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             VippyProcess vippy = new VippyProcess(process, port, log);
-            vippy.awaitHealthy();
+            vippy.awaitHealthy(healthy);
             return vippy;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -109,26 +115,35 @@ public final class VippyProcess implements AutoCloseable {
                 "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port);
     }
 
-    private void awaitHealthy() {
+    private boolean answersHealth() {
+        try {
+            return http.send(HttpRequest.newBuilder(uri("/q/health/live")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // Not listening yet.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private void awaitHealthy(Predicate<VippyProcess> healthy) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("Vippy exited with " + process.exitValue() + ":\n" + log());
             }
-            try {
-                if (http.send(HttpRequest.newBuilder(uri("/q/health/live")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
+            if (healthy.test(this)) {
+                return;
             }
             sleep(100);
         }
+        close();
         throw new AssertionError("Vippy did not become healthy within " + START_TIMEOUT + ":\n" + log());
+    }
+
+    public int port() {
+        return port;
     }
 
     public long pid() {
@@ -194,7 +209,8 @@ public final class VippyProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A TCP port free on this host now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

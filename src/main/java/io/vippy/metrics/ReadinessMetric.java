@@ -1,0 +1,46 @@
+package io.vippy.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code vippy_ready}: 1 while readiness ({@code /q/health/ready}) is UP, 0 while it is DOWN, so an alert can say
+ * so. Evaluated every {@code vippy.metrics.refresh-interval} off the kernel thread (readiness checks may wait on it).
+ */
+@ApplicationScoped
+public class ReadinessMetric {
+    private final SmallRyeHealthReporter health;
+    private final MetricsConfig config;
+    private final AtomicInteger ready = new AtomicInteger();
+    private Cancellable ticks;
+
+    ReadinessMetric(SmallRyeHealthReporter health, MetricsConfig config, MeterRegistry registry) {
+        this.health = health;
+        this.config = config;
+        Gauge.builder("vippy.ready", ready, AtomicInteger::get)
+                .description("1 while readiness (/q/health/ready) is UP, 0 while it is DOWN").register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        // The first evaluation at once, so the gauge does not read DOWN for a whole interval after start-up.
+        ticks = Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(config.refreshInterval()).onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> health.getReadinessAsync()
+                        .map(readiness -> readiness.isDown() ? 0 : 1).onFailure().recoverWithItem(0))
+                .subscribe().with(ready::set);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (ticks != null) {
+            ticks.cancel();
+        }
+    }
+}
