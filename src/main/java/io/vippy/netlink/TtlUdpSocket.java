@@ -16,9 +16,9 @@ import jnr.ffi.Runtime;
 /**
  * A UDP socket that reports the TTL (IPv4) or hop limit (IPv6) each datagram arrived with, which the JDK and
  * Netty's epoll transport do not: {@code IP_RECVTTL} / {@code IPV6_RECVHOPLIMIT} and {@code recvmsg} control
- * messages. For protocols that check the TTL (GTSM, RFC 5082; BFD, RFC 5881). {@link #receive} blocks; one
- * thread receives and closes it at the end, and {@link #shutdown} from another wakes it. The socket belongs to the network namespace of the
- * thread that binds it.
+ * messages. For protocols that check the TTL (GTSM, RFC 5082; BFD, RFC 5881). One thread receives, blocking in
+ * {@link #receive}, and closes the socket when done; {@link #shutdown} from another thread wakes it. The socket
+ * belongs to the network namespace of the thread that binds it.
  */
 public final class TtlUdpSocket implements AutoCloseable {
     /** One received datagram: {@code length} bytes are in the caller's buffer; {@code truncated} if more came. */
