@@ -16,6 +16,7 @@ grep -o 'Pause.*' "$log" | sed -E 's/^Pause ([A-Za-z]+).* ([0-9.]+)ms$/\1 \2/' |
   END {
     if (NR == 0) { print "no pauses"; exit }
     for (k in count) printf "  %s: %d pauses\n", k, count[k]
-    printf "  all %d pauses: median %.2f ms, p99 %.2f ms, max %.2f ms (%s)\n", NR, ms[int((NR + 1) / 2)],
-        ms[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1], ms[NR], kind[NR]
+    p99 = int(NR * 0.99); if (p99 < 1) p99 = 1
+    printf "  all %d pauses: median %.2f ms, p99 %.2f ms, max %.2f ms (%s)\n", NR, ms[int((NR + 1) / 2)], ms[p99],
+        ms[NR], kind[NR]
   }'

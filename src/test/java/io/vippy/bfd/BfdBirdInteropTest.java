@@ -4,17 +4,12 @@ import static io.vippy.bfd.BfdTestSupport.peer;
 import static io.vippy.bgp.BgpTopology.TOR_IPV4;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vippy.bfd.session.BfdTimers;
 import io.vippy.bgp.BgpSpeaker;
 import io.vippy.bgp.BgpTopology;
 import io.vippy.bgp.Bird;
-import io.vippy.bgp.session.BgpSessionOptions;
 import io.vippy.core.BgpNeighbor;
-import io.vippy.netlink.NetworkNamespace;
 import io.vippy.testing.RootOnly;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +39,7 @@ class BfdBirdInteropTest {
 
     private BgpTopology topology;
     private Bird bird;
-    private BfdDetector detector;
+    private VippyWithBfd vippy;
     private BgpSpeaker speaker;
     private final BgpNeighbor tor = BfdTestSupport.neighbor(TOR_IPV4, Optional.empty(), 0);
 
@@ -58,11 +53,8 @@ class BfdBirdInteropTest {
 
     @AfterEach
     void tearDown() {
-        if (speaker != null) {
-            speaker.shutdown(Duration.ofSeconds(2));
-        }
-        if (detector != null) {
-            detector.shutdown();
+        if (vippy != null) {
+            vippy.close();
         }
         if (bird != null) {
             bird.close();
@@ -75,10 +67,8 @@ class BfdBirdInteropTest {
     @Test
     void upOnBothSidesAndEitherSilenceTearsBgpDown() {
         bird = new Bird(topology, topology.tor, "bird", BIRD_TOR);
-        NetworkNamespace lbnode = NetworkNamespace.named(topology.lbnode.name());
-        detector = new BfdDetector(new BfdTimers(Duration.ofMillis(300), 3), lbnode, new SimpleMeterRegistry());
-        speaker = new BgpSpeaker(BgpSessionOptions.DEFAULTS, lbnode, detector);
-        speaker.start(List.of(tor));
+        vippy = new VippyWithBfd(topology.lbnode, tor);
+        speaker = vippy.speaker;
         BfdTestSupport.awaitStablyUp(speaker, Duration.ofSeconds(30), () -> birdBfdUp() && bird.isEstablished("lb"));
         String sessions = bird.birdc("show bfd sessions");
         assertTrue(sessions.contains("0.300") && sessions.contains("0.900"), sessions); // interval and timeout

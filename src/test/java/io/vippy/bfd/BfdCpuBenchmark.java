@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class BfdCpuBenchmark {
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bfd.bench.seconds", 60));
+    /** bgpd only so that the rig's readiness check passes; the BFD sessions are configured in bfdd. */
+    private static final String BGPD = "hostname tor\nrouter bgp 65530\n bgp router-id 192.168.100.1\n"
+            + " neighbor 192.168.100.2 remote-as 65000\n";
     private static final String BFDD = """
             hostname tor
             bfd
@@ -41,7 +44,7 @@ class BfdCpuBenchmark {
             topology.tor.exec("ip", "addr", "add", "192.168.100.11/24", "dev", "veth-tor").orThrow();
             BgpNeighbor first = BfdTestSupport.neighbor("192.168.100.1", Optional.of(BgpTopology.LB_IPV4), 0);
             BgpNeighbor second = BfdTestSupport.neighbor("192.168.100.11", Optional.of(BgpTopology.LB_IPV4), 0);
-            try (Frr frr = new Frr(topology, topology.tor, "hostname tor\n", BFDD)) {
+            try (Frr frr = new Frr(topology, topology.tor, BGPD, BFDD)) {
                 BfdDetector detector = new BfdDetector(new BfdTimers(Duration.ofMillis(300), 3),
                         NetworkNamespace.named(topology.lbnode.name()), new SimpleMeterRegistry());
                 try {

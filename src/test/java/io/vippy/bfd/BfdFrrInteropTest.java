@@ -10,17 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vippy.bfd.session.BfdTimers;
 import io.vippy.bgp.BgpSpeaker;
 import io.vippy.bgp.BgpTopology;
 import io.vippy.bgp.Frr;
-import io.vippy.bgp.session.BgpSessionOptions;
 import io.vippy.core.BgpNeighbor;
-import io.vippy.netlink.NetworkNamespace;
 import io.vippy.testing.RootOnly;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -66,9 +62,10 @@ class BfdFrrInteropTest {
 
     private BgpTopology topology;
     private Frr frr;
+    private VippyWithBfd vippy;
     private BfdDetector detector;
     private BgpSpeaker speaker;
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private SimpleMeterRegistry registry;
     private final BgpNeighbor tor = BfdTestSupport.neighbor(TOR_IPV4, Optional.empty(), 0);
 
     @BeforeEach
@@ -80,11 +77,8 @@ class BfdFrrInteropTest {
 
     @AfterEach
     void tearDown() {
-        if (speaker != null) {
-            speaker.shutdown(Duration.ofSeconds(2));
-        }
-        if (detector != null) {
-            detector.shutdown();
+        if (vippy != null) {
+            vippy.close();
         }
         if (frr != null) {
             frr.close();
@@ -95,10 +89,10 @@ class BfdFrrInteropTest {
     }
 
     private void startVippy(BgpNeighbor neighbor) {
-        NetworkNamespace lbnode = NetworkNamespace.named(topology.lbnode.name());
-        detector = new BfdDetector(new BfdTimers(Duration.ofMillis(300), 3), lbnode, registry);
-        speaker = new BgpSpeaker(BgpSessionOptions.DEFAULTS, lbnode, detector);
-        speaker.start(List.of(neighbor));
+        vippy = new VippyWithBfd(topology.lbnode, neighbor);
+        detector = vippy.detector;
+        speaker = vippy.speaker;
+        registry = vippy.registry;
     }
 
     private void startBothUp() {

@@ -6,9 +6,9 @@ import io.vippy.bfd.session.BfdSessionStatus;
 import io.vippy.bgp.BgpSpeaker;
 import io.vippy.core.BgpNeighbor;
 import io.vippy.core.PeerStatus;
+import io.vippy.core.model.Addresses;
 import io.vippy.testing.TestNamespace;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -28,11 +28,7 @@ final class BfdTestSupport {
     }
 
     static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
+        return Addresses.parseLiteral(literal, "address");
     }
 
     static BgpNeighbor neighbor(String peer, Optional<String> source, int multihopTtl) {
