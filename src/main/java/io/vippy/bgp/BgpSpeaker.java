@@ -9,6 +9,7 @@ import io.vippy.bgp.session.BgpSession;
 import io.vippy.bgp.session.BgpSessionOptions;
 import io.vippy.core.BgpNeighbor;
 import io.vippy.core.BgpNeighborDiscovery;
+import io.vippy.core.PeerFailureDetector;
 import io.vippy.core.PeerStatus;
 import io.vippy.core.Route;
 import io.vippy.core.RouteAnnouncer;
@@ -30,6 +31,7 @@ import org.jboss.logging.Logger;
  * The BGP speaker: one {@link BgpSession} per neighbour, all on one event loop whose thread lives in the
  * configured network namespace (sockets belong to the namespace of the thread that creates them).
  * {@link #announce} only records the desired set and nudges every session, which sends the difference at once.
+ * A {@link PeerFailureDetector} (BFD) watches the path to each neighbour and drops its session when it fails.
  */
 @ApplicationScoped
 public class BgpSpeaker implements RouteAnnouncer {
@@ -39,6 +41,7 @@ public class BgpSpeaker implements RouteAnnouncer {
     private final BgpConfig config;
     private final Instance<BgpNeighborDiscovery> discovery;
     private final NetworkNamespace namespace;
+    private final PeerFailureDetector failureDetector;
     private final List<BgpSession> sessions = new CopyOnWriteArrayList<>();
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private BgpSessionOptions options;
@@ -50,17 +53,25 @@ public class BgpSpeaker implements RouteAnnouncer {
     private volatile Set<Route> desired;
 
     @Inject
-    BgpSpeaker(BgpConfig config, NetworkNamespace namespace, Instance<BgpNeighborDiscovery> discovery) {
+    BgpSpeaker(BgpConfig config, NetworkNamespace namespace, Instance<BgpNeighborDiscovery> discovery,
+            PeerFailureDetector failureDetector) {
         this.config = config;
         this.namespace = namespace;
         this.discovery = discovery;
+        this.failureDetector = failureDetector;
     }
 
     /** A speaker outside CDI (tests, tools): start it with {@link #start}. */
     public BgpSpeaker(BgpSessionOptions options, NetworkNamespace namespace) {
+        this(options, namespace, PeerFailureDetector.NONE);
+    }
+
+    /** A speaker outside CDI whose sessions drop at once when {@code failureDetector} says their path failed. */
+    public BgpSpeaker(BgpSessionOptions options, NetworkNamespace namespace, PeerFailureDetector failureDetector) {
         this.config = null;
         this.discovery = null;
         this.namespace = namespace;
+        this.failureDetector = failureDetector;
         this.options = options;
         this.desired = Set.of();
     }
@@ -102,6 +113,7 @@ public class BgpSpeaker implements RouteAnnouncer {
             BgpSession session = new BgpSession(neighbor, options, eventLoops.next(), () -> desired);
             sessions.add(session);
             session.start();
+            failureDetector.watch(neighbor, session::pathDown);
         }
         LOG.infof("BGP: %d session(s) in %s", neighbors.size(), namespace);
     }
@@ -116,7 +128,8 @@ public class BgpSpeaker implements RouteAnnouncer {
 
     @Override
     public List<PeerStatus> peers() {
-        return sessions.stream().map(BgpSession::status).toList();
+        return sessions.stream().map(session -> session.status()
+                .withBfd(failureDetector.state(session.neighbor()).orElse(null))).toList();
     }
 
     /** Idempotent: the first call withdraws, sends Cease and closes; later calls return at once. */

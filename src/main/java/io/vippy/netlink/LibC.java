@@ -1,7 +1,10 @@
 package io.vippy.netlink;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.function.LongSupplier;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
@@ -19,10 +22,22 @@ final class LibC {
     static final int O_CLOEXEC = 0x80000;
     static final int CLONE_NEWNET = 0x40000000;
 
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
     static final int AF_NETLINK = 16;
+    static final int SOCK_DGRAM = 2;
     static final int SOCK_RAW = 3;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int IPPROTO_IP = 0;
+    static final int IP_TTL = 2;
+    static final int IP_RECVTTL = 12;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPV6_V6ONLY = 26;
+    static final int IPV6_RECVHOPLIMIT = 51;
+    static final int IPV6_HOPLIMIT = 52;
+    static final int SHUT_RDWR = 2;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_RCVTIMEO = 20;
@@ -64,6 +79,18 @@ final class LibC {
         @SaveError
         @ssize_t
         long recv(int fd, @Out byte[] buffer, @size_t long length, int flags);
+
+        @SaveError
+        @ssize_t
+        long recvmsg(int fd, Pointer message, int flags);
+
+        @SaveError
+        int shutdown(int fd, int how);
+    }
+
+    /** An {@code int} socket option value in native byte order. */
+    static byte[] intValue(int value) {
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
     }
 
     static int lastErrno() {

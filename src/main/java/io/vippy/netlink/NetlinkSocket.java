@@ -43,14 +43,14 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private void configure() {
-        setOption(LibC.SOL_SOCKET, LibC.SO_SNDBUF, intValue(SOCKET_BUFFER_BYTES), "SO_SNDBUF");
-        setOption(LibC.SOL_SOCKET, LibC.SO_RCVBUF, intValue(SOCKET_BUFFER_BYTES), "SO_RCVBUF");
+        setOption(LibC.SOL_SOCKET, LibC.SO_SNDBUF, LibC.intValue(SOCKET_BUFFER_BYTES), "SO_SNDBUF");
+        setOption(LibC.SOL_SOCKET, LibC.SO_RCVBUF, LibC.intValue(SOCKET_BUFFER_BYTES), "SO_RCVBUF");
         // struct timeval { long tv_sec; long tv_usec; }: a lost reply becomes EAGAIN, not a hung thread.
         byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
                 .putLong(REPLY_TIMEOUT_SECONDS).putLong(0).array();
         setOption(LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, "SO_RCVTIMEO");
-        setOption(LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, intValue(1), "NETLINK_CAP_ACK");
-        setOption(LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, intValue(1), "NETLINK_EXT_ACK");
+        setOption(LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, LibC.intValue(1), "NETLINK_CAP_ACK");
+        setOption(LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, LibC.intValue(1), "NETLINK_EXT_ACK");
         // struct sockaddr_nl { u16 family; u16 pad; u32 pid (0: kernel assigns); u32 groups; }
         byte[] address = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
                 .putShort((short) LibC.AF_NETLINK).array();
@@ -130,10 +130,6 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private void setOption(int level, int option, byte[] value, String name) {
         LibC.check(LibC.INSTANCE.setsockopt(fd, level, option, value, value.length), "setsockopt " + name);
-    }
-
-    private static byte[] intValue(int value) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
     }
 
     private void ensureOpen(String operation) {

@@ -7,16 +7,22 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 
 /**
- * FRR as a peer: zebra, then bgpd, both dropping privileges to frr, sockets in the test's directory. zebra
- * installs what bgpd learns into the namespace's kernel table, which is where the test looks.
+ * FRR as a peer: zebra, then bfdd when asked, then bgpd, all dropping privileges to frr, sockets in the test's
+ * directory. zebra installs what bgpd learns into the namespace's kernel table, which is where the test looks.
  */
-final class Frr implements AutoCloseable {
+public final class Frr implements AutoCloseable {
     private final TestNamespace namespace;
     private final Path dir;
     private final PeerDaemon zebra;
+    private final PeerDaemon bfdd;
     private final PeerDaemon bgpd;
 
     Frr(BgpTopology topology, TestNamespace namespace, String bgpdConfig) {
+        this(topology, namespace, bgpdConfig, null);
+    }
+
+    /** With bfdd beside bgpd (same zebra and vty socket directory) when {@code bfddConfig} is not null. */
+    public Frr(BgpTopology topology, TestNamespace namespace, String bgpdConfig, String bfddConfig) {
         this.namespace = namespace;
         this.dir = topology.dir;
         Shell.run("chown", "frr:frr", dir.toString()).orThrow();
@@ -26,6 +32,10 @@ final class Frr implements AutoCloseable {
                 "-z", zserv, "--vty_socket", dir.toString(), "-u", "frr", "-g", "frr");
         Awaitility.await("zebra ready").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> dir.resolve("zserv.api").toFile().exists());
+        bfdd = bfddConfig == null ? null : PeerDaemon.start(namespace, dir.resolve("bfdd.log"), "/usr/lib/frr/bfdd",
+                "-f", topology.write("bfdd.conf", bfddConfig).toString(), "-i", dir.resolve("bfdd.pid").toString(),
+                "-z", zserv, "--vty_socket", dir.toString(), "--bfdctl", dir.resolve("bfdd.sock").toString(),
+                "-u", "frr", "-g", "frr");
         bgpd = PeerDaemon.start(namespace, dir.resolve("bgpd.log"), "/usr/lib/frr/bgpd", "-f",
                 topology.write("bgpd.conf", bgpdConfig).toString(), "-i", dir.resolve("bgpd.pid").toString(),
                 "-z", zserv, "--vty_socket", dir.toString(), "-u", "frr", "-g", "frr");
@@ -33,7 +43,7 @@ final class Frr implements AutoCloseable {
                 .until(() -> vtysh("show bgp summary").contains("BGP router identifier"));
     }
 
-    String vtysh(String command) {
+    public String vtysh(String command) {
         return Shell.run("vtysh", "--vty_socket", dir.toString(), "-c", command).output();
     }
 
@@ -42,13 +52,16 @@ final class Frr implements AutoCloseable {
         return namespace.exec("ip", address.contains(":") ? "-6" : "-4", "route", "show", address).output().contains("proto bgp");
     }
 
-    String log() {
-        return zebra.log() + bgpd.log();
+    public String log() {
+        return zebra.log() + (bfdd == null ? "" : bfdd.log()) + bgpd.log();
     }
 
     @Override
     public void close() {
         bgpd.close();
+        if (bfdd != null) {
+            bfdd.close();
+        }
         zebra.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.vippy.bgp.codec;
 
-/** NOTIFICATION error codes and subcodes (RFC 4271 §4.5, RFC 4486, RFC 5492, RFC 6608). */
+/** NOTIFICATION error codes and subcodes (RFC 4271 §4.5, RFC 4486, RFC 5492, RFC 6608, RFC 9384). */
 public final class BgpNotificationCodes {
     public static final int MESSAGE_HEADER_ERROR = 1;
     public static final int CONNECTION_NOT_SYNCHRONIZED = 1;
@@ -35,6 +35,8 @@ public final class BgpNotificationCodes {
 
     public static final int CEASE = 6;
     public static final int ADMINISTRATIVE_SHUTDOWN = 2;
+    /** RFC 9384: the session was torn down because BFD declared the path down. */
+    public static final int BFD_DOWN = 10;
 
     private BgpNotificationCodes() {
     }

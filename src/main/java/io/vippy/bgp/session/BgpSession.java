@@ -109,6 +109,14 @@ public final class BgpSession {
         return done;
     }
 
+    /**
+     * The path to the peer failed (BFD said so, RFC 5882): sends Cease / BFD Down (RFC 9384) and closes at once,
+     * without waiting for the hold time; the usual reconnection follows.
+     */
+    public void pathDown() {
+        fire(new SessionEvent.PathDown());
+    }
+
     /** Drops the connection without a word, as a crash would (the peer may keep our routes: graceful restart). */
     public CompletableFuture<Void> abort() {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -118,6 +126,10 @@ public final class BgpSession {
 
     public PeerStatus status() {
         return status;
+    }
+
+    public BgpNeighbor neighbor() {
+        return neighbor;
     }
 
     void fire(SessionEvent event) {
@@ -159,6 +171,8 @@ public final class BgpSession {
                     && routesKnown()) {
                 sendRoutes(ribOut.sync(desired()), endOfRibOwed);
                 endOfRibOwed = false;
+            } else if (event instanceof SessionEvent.PathDown && channel != null) {
+                notifyAndClose(BgpNotificationMessage.of(CEASE, BFD_DOWN), "BFD: the path to the peer is down");
             } else if (event instanceof SessionEvent.Stop stop) {
                 onStop(stop.done());
             } else if (event instanceof SessionEvent.Abort abort) {
@@ -444,6 +458,6 @@ public final class BgpSession {
 
     private void publishStatus() {
         status = new PeerStatus(peerName, neighbor.peerAsn(), state.name(), establishedSince,
-                state == SessionState.ESTABLISHED ? ribOut.size() : 0, lastError);
+                state == SessionState.ESTABLISHED ? ribOut.size() : 0, lastError, null);
     }
 }

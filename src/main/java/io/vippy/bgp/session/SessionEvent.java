@@ -39,6 +39,10 @@ sealed interface SessionEvent {
     record Stop(CompletableFuture<Void> done) implements SessionEvent {
     }
 
+    /** The path to the peer failed (BFD): tear the connection down now and reconnect as after any failure. */
+    record PathDown() implements SessionEvent {
+    }
+
     /** Drop the connection without NOTIFICATION or withdrawal, as a crash would. */
     record Abort(CompletableFuture<Void> done) implements SessionEvent {
     }
