@@ -20,7 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Idempotency keys in etcd, {@code <prefix>idempotency/<digest>} holding "fingerprint uuid expiry-in-ms". A claim
+ * Idempotency keys in etcd, {@code <prefix>idempotency/<digest>} holding "uuid expiry-in-ms fingerprint". A claim
  * is one transaction that writes only while the key is absent (or still holds the expired claim it read), so nodes
  * racing on one key agree on one claim. The expiry in the value is the exact one; etcd removes the key some time
  * after it through a lease of {@link IdempotencyRecords#TTL} plus an hour, granted once an hour per node, so no one
@@ -45,8 +45,8 @@ final class EtcdIdempotencyRecords {
 
     IdempotencyClaim claim(IdempotencyKey key, IdempotencyClaim wanted, Instant now) {
         ByteSequence name = keyspace.key("idempotency/" + key.digest());
-        ByteSequence value = EtcdKeyspace.bytes(wanted.fingerprint() + " " + wanted.uuid() + " "
-                + now.plus(IdempotencyRecords.TTL).toEpochMilli());
+        ByteSequence value = EtcdKeyspace.bytes(wanted.uuid() + " " + now.plus(IdempotencyRecords.TTL).toEpochMilli()
+                + " " + wanted.fingerprint());
         long expiredRevision = 0;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Cmp unclaimed = expiredRevision == 0
@@ -72,9 +72,9 @@ final class EtcdIdempotencyRecords {
                 expiredRevision = 0; // its lease ran out meanwhile
                 continue;
             }
-            String[] fields = EtcdKeyspace.text(held.get(0).getValue()).split(" ");
-            if (Long.parseLong(fields[2]) > now.toEpochMilli()) {
-                return new IdempotencyClaim(fields[0], UUID.fromString(fields[1]));
+            String[] fields = EtcdKeyspace.text(held.get(0).getValue()).split(" ", 3);
+            if (Long.parseLong(fields[1]) > now.toEpochMilli()) {
+                return new IdempotencyClaim(fields[2], UUID.fromString(fields[0]));
             }
             expiredRevision = held.get(0).getModRevision();
         }
