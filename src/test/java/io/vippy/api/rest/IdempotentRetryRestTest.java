@@ -90,6 +90,7 @@ class IdempotentRetryRestTest {
         String body = "{\"name\":\"" + name + "\",\"port\":7007}";
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        List<String> made;
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /loadbalancer HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
@@ -97,9 +98,11 @@ class IdempotentRetryRestTest {
                     + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
-        } // closed without reading a byte of the answer
-        List<String> made = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> uuidsNamed(name), uuids -> !uuids.isEmpty());
+            // Held open until the call has made its load balancer (a server may drop a request whose client left
+            // before it was dispatched), then closed without reading a byte of the answer.
+            made = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> uuidsNamed(name), uuids -> !uuids.isEmpty());
+        }
         String retried = post("/loadbalancer", key, body, 201);
         assertEquals(made, List.of(retried), "the retry answers what the unanswered call made");
         assertEquals(List.of(retried), uuidsNamed(name), "exactly one load balancer");
