@@ -1,5 +1,6 @@
 package io.vippy.api;
 
+import io.quarkus.runtime.Startup;
 import io.vippy.core.VippyConfig;
 import io.vippy.core.model.InvalidConfigException;
 import jakarta.annotation.PostConstruct;
@@ -18,9 +19,11 @@ import org.jboss.logging.Logger;
 
 /**
  * The API's bearer token: configured, or generated once into the data directory (mode 0600) and reused.
- * Compared in constant time; never logged.
+ * Compared in constant time; never logged. Made at start-up, before the API listens, so that a short token
+ * stops start-up and the generated file is there as soon as Vippy answers.
  */
 @ApplicationScoped
+@Startup
 public class ApiToken {
     private static final Logger LOG = Logger.getLogger(ApiToken.class);
     static final String FILE_NAME = "api-token";

@@ -1,7 +1,9 @@
 package io.vippy.bgp;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.vippy.core.config.StrictBoolean;
 import java.util.Optional;
 
 /** The {@code vippy.bgp.*} keys. Unset local side and peers come from a {@code BgpNeighborDiscovery} (Metal). */
@@ -9,6 +11,7 @@ import java.util.Optional;
 public interface BgpConfig {
 
     @WithDefault("true")
+    @WithConverter(StrictBoolean.class)
     boolean enabled();
 
     Optional<Long> localAs();

@@ -4,6 +4,7 @@ import io.vippy.bgp.session.BgpSessionOptions;
 import io.vippy.core.BgpNeighbor;
 import io.vippy.core.model.InvalidConfigException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,17 +19,21 @@ final class BgpConfigParser {
     private BgpConfigParser() {
     }
 
-    /** The peers of {@code vippy.bgp.peers}; empty when unset. */
+    /**
+     * The peers of {@code vippy.bgp.peers}; empty when unset. Every value is checked even then (and even with
+     * BGP off), so that a mistake stops start-up instead of waiting for the day it is used.
+     */
     static List<BgpNeighbor> neighbors(BgpConfig config) {
+        checkHoldTime(config.holdTime());
+        config.localAs().ifPresent(asn -> checkAsn("vippy.bgp.local-as", asn));
+        Optional<InetAddress> routerId = config.routerId().map(value -> address("vippy.bgp.router-id", value));
+        Optional<InetAddress> source = config.sourceAddress().map(value -> address("vippy.bgp.source-address", value));
+        config.password().ifPresent(BgpConfigParser::checkPassword);
         if (config.peers().isEmpty() || config.peers().get().isBlank()) {
             return List.of();
         }
-        checkHoldTime(config.holdTime());
         long localAs = config.localAs().orElseThrow(() -> new InvalidConfigException("vippy.bgp.local-as",
                 "required when vippy.bgp.peers is set"));
-        checkAsn("vippy.bgp.local-as", localAs);
-        Optional<InetAddress> routerId = config.routerId().map(value -> address("vippy.bgp.router-id", value));
-        Optional<InetAddress> source = config.sourceAddress().map(value -> address("vippy.bgp.source-address", value));
         List<BgpNeighbor> neighbors = new ArrayList<>();
         for (String entry : config.peers().get().split(",")) {
             Matcher peer = PEER.matcher(entry.trim());
@@ -73,6 +78,13 @@ final class BgpConfigParser {
     static void checkHoldTime(int holdTime) {
         if (holdTime < 0 || holdTime == 1 || holdTime == 2 || holdTime > 65535) {
             throw new InvalidConfigException("vippy.bgp.hold-time", holdTime + " s: must be 0 or 3..65535 (RFC 4271)");
+        }
+    }
+
+    /** The kernel's TCP MD5 key is at most 80 bytes (TCP_MD5SIG_MAXKEYLEN). */
+    private static void checkPassword(String password) {
+        if (password.getBytes(StandardCharsets.UTF_8).length > 80) {
+            throw new InvalidConfigException("vippy.bgp.password", "a TCP MD5 key is at most 80 bytes");
         }
     }
 

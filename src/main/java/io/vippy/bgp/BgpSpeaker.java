@@ -66,12 +66,12 @@ public class BgpSpeaker implements RouteAnnouncer {
     }
 
     void onStart(@Observes StartupEvent event) {
+        options = BgpConfigParser.options(config);
+        List<BgpNeighbor> configured = BgpConfigParser.neighbors(config);
         if (!config.enabled()) {
             LOG.info("BGP is off (vippy.bgp.enabled=false): no routes are announced");
             return;
         }
-        options = BgpConfigParser.options(config);
-        List<BgpNeighbor> configured = BgpConfigParser.neighbors(config);
         if (!configured.isEmpty()) {
             start(configured);
         } else if (discovery.isResolvable()) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vippy.core.ClusterNodes;
 import io.vippy.core.Dataplane;
+import io.vippy.core.HealthAgreement;
 import io.vippy.core.Leadership;
 import io.vippy.core.LoadBalancerRegistry;
 import io.vippy.core.NodeIdentity;
@@ -12,6 +13,7 @@ import io.vippy.core.NodeStatus;
 import io.vippy.core.RouteAnnouncer;
 import io.vippy.core.StateStore;
 import io.vippy.core.VippyConfig;
+import io.vippy.core.model.NotFoundException;
 import io.vippy.core.reconciler.Reconciler;
 import io.vippy.store.etcd.EtcdKeyspace;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +39,7 @@ public class ClusterProducer {
     @Singleton
     Leadership leadership(VippyConfig config, NodeIdentity node, Instance<EtcdMembership> membership,
             MeterRegistry meters) {
-        Leadership leadership = "etcd".equals(config.store()) ? membership.get() : Leadership.sole(node.nodeName());
+        Leadership leadership = config.clustered() ? membership.get() : Leadership.sole(node.nodeName());
         Gauge.builder("vippy.cluster.leader", leadership, l -> l.isLeader() ? 1 : 0)
                 .description("1 while this node leads the cluster (reserves and releases addresses)")
                 .register(meters);
@@ -53,8 +55,9 @@ public class ClusterProducer {
         String name = node.nodeName();
         EtcdMembership membership = new EtcdMembership(keyspace, name,
                 () -> new NodeRecord(name, node.nodeAddress(), version, dataplane.name(),
-                        reconciler.get().programmedCount(), sessionsUp(announcer), startedAt),
+                        reconciler.get().programmedCount(), sessionsUp(announcer), reconciler.get().drained(), startedAt),
                 () -> registry.reset(store.load()), json);
+        membership.onDrainWish(drain -> setDrained(reconciler.get(), drain));
         membership.start();
         return membership;
     }
@@ -65,13 +68,54 @@ public class ClusterProducer {
 
     @Produces
     @Singleton
+    HealthAgreement healthAgreement(VippyConfig config, NodeIdentity node, Instance<EtcdKeyspace> keyspace,
+            Instance<EtcdMembership> membership) {
+        if (!config.clustered()) {
+            return HealthAgreement.sole();
+        }
+        EtcdMembership member = membership.get();
+        EtcdHealthAgreement agreement = new EtcdHealthAgreement(keyspace.get(), node.nodeName(), member::leaseId);
+        agreement.start();
+        return agreement;
+    }
+
+    void close(@jakarta.enterprise.inject.Disposes HealthAgreement agreement) throws Exception {
+        if (agreement instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
+    @Produces
+    @Singleton
     ClusterNodes clusterNodes(VippyConfig config, NodeIdentity node, Instance<EtcdKeyspace> keyspace,
             Instance<Reconciler> reconciler, RouteAnnouncer announcer, ObjectMapper json) {
-        if ("etcd".equals(config.store())) {
+        if (config.clustered()) {
             return new EtcdClusterNodes(keyspace.get(), json);
         }
-        return () -> List.of(new NodeStatus(node.nodeName(), node.nodeAddress(), version, true, true,
-                reconciler.get().programmedCount(), sessionsUp(announcer)));
+        String name = node.nodeName();
+        return new ClusterNodes() {
+            @Override
+            public List<NodeStatus> nodes() {
+                return List.of(new NodeStatus(name, node.nodeAddress(), version, true, true,
+                        reconciler.get().programmedCount(), sessionsUp(announcer), reconciler.get().drained()));
+            }
+
+            @Override
+            public void setDrained(String named, boolean drained) {
+                if (!named.equals(name)) {
+                    throw new NotFoundException("this Vippy runs alone as node " + name + "; there is no node " + named + ".");
+                }
+                ClusterProducer.setDrained(reconciler.get(), drained);
+            }
+        };
+    }
+
+    private static void setDrained(Reconciler reconciler, boolean drained) {
+        if (drained) {
+            reconciler.drainNode().subscribe().with(done -> { }, failure -> { });
+        } else {
+            reconciler.undrainNode();
+        }
     }
 
     private static int sessionsUp(RouteAnnouncer announcer) {

@@ -8,6 +8,7 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.vippy.core.ClusterNodes;
 import io.vippy.core.NodeStatus;
+import io.vippy.core.model.NotFoundException;
 import io.vippy.store.etcd.EtcdKeyspace;
 import io.vippy.store.etcd.EtcdUnreachableException;
 import java.util.ArrayList;
@@ -53,15 +54,28 @@ final class EtcdClusterNodes implements ClusterNodes {
             try {
                 NodeRecord node = json.readValue(EtcdKeyspace.text(registration.getValue()), NodeRecord.class);
                 alive.put(node.name(), new NodeStatus(node.name(), node.address(), node.version(), true,
-                        node.name().equals(leaderName), node.loadBalancers(), node.bgpSessionsUp()));
+                        node.name().equals(leaderName), node.loadBalancers(), node.bgpSessionsUp(), node.drained()));
             } catch (JsonProcessingException e) {
                 LOG.warnf("unreadable node registration %s: %s", EtcdKeyspace.text(registration.getKey()),
                         e.getOriginalMessage());
             }
         }
         known.replaceAll((name, node) -> alive.getOrDefault(name, new NodeStatus(node.name(), node.address(),
-                node.version(), false, false, 0, 0)));
+                node.version(), false, false, 0, 0, node.drained())));
         known.putAll(alive);
         return new ArrayList<>(known.values());
+    }
+
+    /** Writes the wish under {@code drain/<name>}; the node acts on it at its next membership tick. */
+    @Override
+    public void setDrained(String name, boolean drained) {
+        if (nodes().stream().noneMatch(node -> node.name().equals(name) && node.alive())) {
+            throw new NotFoundException("no live node is named " + name + "; see GET /cluster/nodes.");
+        }
+        if (drained) {
+            keyspace.await(kv.put(keyspace.key("drain/" + name), EtcdKeyspace.bytes("drain")), "the drain of " + name);
+        } else {
+            keyspace.await(kv.delete(keyspace.key("drain/" + name)), "the undrain of " + name);
+        }
     }
 }

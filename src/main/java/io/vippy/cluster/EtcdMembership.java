@@ -43,6 +43,7 @@ import org.jboss.logging.Logger;
  */
 final class EtcdMembership implements Leadership, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EtcdMembership.class);
+    private static final String LEASE_NOT_FOUND = "requested lease not found";
 
     private final EtcdKeyspace keyspace;
     private final KV kv;
@@ -58,12 +59,16 @@ final class EtcdMembership implements Leadership, AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private long leaseId;
+    private volatile long leaseId;
     /** Monotonic time until which the lease surely lives: send time of the last successful renewal plus its TTL. */
     private volatile long leaseValidUntil;
     private volatile String leaderName;
     private NodeRecord registered;
     private boolean leading;
+    /** Why the last tick failed, while ticks fail. */
+    private String failing;
+    private boolean drainWished;
+    private volatile Consumer<Boolean> drainListener = wished -> { };
     private Watch.Watcher leaderWatch;
 
     EtcdMembership(EtcdKeyspace keyspace, String nodeName, Supplier<NodeRecord> record, Runnable catchUp,
@@ -95,6 +100,11 @@ final class EtcdMembership implements Leadership, AutoCloseable {
         return keyspace.fence().claimRevision() != 0 && System.nanoTime() < leaseValidUntil - ttlNanos / 3;
     }
 
+    /** The lease this node's keys live on; 0 until granted. */
+    long leaseId() {
+        return leaseId;
+    }
+
     @Override
     public Optional<String> leader() {
         return Optional.ofNullable(leaderName);
@@ -110,10 +120,17 @@ final class EtcdMembership implements Leadership, AutoCloseable {
             renewLease();
             register();
             elect();
-        } catch (EtcdUnreachableException e) {
-            LOG.debugf("cluster membership: %s", e.getMessage());
+            followDrainWish();
+            if (failing != null) {
+                LOG.infof("cluster membership works again (it failed: %s)", failing);
+                failing = null;
+            }
         } catch (RuntimeException e) {
-            LOG.errorf(e, "cluster membership tick failed");
+            if (failing == null) {
+                LOG.warnf("cluster membership of node %s cannot reach etcd: %s; it stops leading before its lease could "
+                        + "run out, and keeps serving what it holds", nodeName, e.getMessage());
+            }
+            failing = e.getMessage();
         }
         announceLeadership();
     }
@@ -126,9 +143,15 @@ final class EtcdMembership implements Leadership, AutoCloseable {
             registered = null;
             return;
         }
-        LeaseKeepAliveResponse renewed = keyspace.await(leases.keepAliveOnce(leaseId), "a lease renewal");
-        if (renewed.getTTL() <= 0) {
-            LOG.warnf("this node's lease ran out while etcd could not be reached: registering again");
+        LeaseKeepAliveResponse renewed;
+        try {
+            renewed = keyspace.await(leases.keepAliveOnce(leaseId), "a lease renewal");
+        } catch (EtcdUnreachableException e) {
+            if (!String.valueOf(e.getMessage()).contains(LEASE_NOT_FOUND)) {
+                throw e;
+            }
+            // etcd answered: the lease ran out (jetcd reports a renewal to TTL 0 as "not found").
+            LOG.warnf("the lease of node %s ran out before it was renewed: registering again", nodeName);
             leaseId = 0;
             keyspace.fence().released();
             renewLease();
@@ -180,6 +203,22 @@ final class EtcdMembership implements Leadership, AutoCloseable {
         }
     }
 
+    /** Whether an operator asked (on any node) to drain this one: {@code drain/<name>}. */
+    private void followDrainWish() {
+        boolean wished = keyspace.await(kv.get(keyspace.key("drain/" + nodeName)), "a read of the drain wish")
+                .getCount() > 0;
+        if (wished != drainWished) {
+            drainWished = wished;
+            LOG.infof("node %s is %s, as asked", nodeName, wished ? "draining" : "back in the traffic");
+            drainListener.accept(wished);
+        }
+    }
+
+    /** Who acts on a drain wish for this node (set once, before {@link #start}). */
+    void onDrainWish(Consumer<Boolean> listener) {
+        this.drainListener = listener;
+    }
+
     /** Tells the listeners when leading (claim held and surely valid) changed since the last tick. */
     private void announceLeadership() {
         boolean now = isLeader();
@@ -187,6 +226,9 @@ final class EtcdMembership implements Leadership, AutoCloseable {
             leading = now;
             if (!now) {
                 LOG.warnf("node %s stops acting as leader", nodeName);
+                if (nodeName.equals(leaderName)) {
+                    leaderName = null; // not known again until a tick reads the leader key
+                }
             }
             listeners.forEach(listener -> listener.accept(now));
         }

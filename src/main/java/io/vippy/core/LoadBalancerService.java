@@ -11,6 +11,7 @@ import io.vippy.core.model.IpFamily;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.LoadBalancerStatus;
 import io.vippy.core.model.NotFoundException;
+import io.vippy.core.model.Scheduler;
 import io.vippy.core.model.UnprocessableException;
 import io.vippy.core.model.ValidationException;
 import io.vippy.core.reconciler.Reconciler;
@@ -41,14 +42,19 @@ public class LoadBalancerService {
     private final LoadBalancerRegistry registry;
     private final Reconciler reconciler;
     private final Dataplane dataplane;
+    private final Scheduler defaultScheduler;
+    private final HealthAgreement agreement;
     private final IdempotencyRecords idempotency;
 
-    LoadBalancerService(LoadBalancerRegistry registry, Reconciler reconciler, Dataplane dataplane,
-            IdempotencyRecords idempotency) {
+    LoadBalancerService(LoadBalancerRegistry registry, Reconciler reconciler, Dataplane dataplane, VippyConfig config,
+            HealthAgreement agreement, IdempotencyRecords idempotency) {
         this.registry = registry;
         this.reconciler = reconciler;
         this.dataplane = dataplane;
+        this.defaultScheduler = config.clustered() ? Scheduler.MH : Scheduler.RR;
+        this.agreement = agreement;
         this.idempotency = idempotency;
+        agreement.onAgreed(this::applyAgreedHealth);
     }
 
     /**
@@ -64,9 +70,10 @@ public class LoadBalancerService {
             throw new ValidationException("name must be at most " + MAX_NAME_LENGTH + " characters.");
         }
         requirePort(spec.port(), "port");
-        if (!dataplane.supports(spec.scheduler())) {
+        Scheduler scheduler = spec.scheduler() == null ? defaultScheduler : spec.scheduler();
+        if (!dataplane.supports(scheduler)) {
             throw new UnprocessableException("the " + dataplane.name() + " dataplane cannot do scheduler "
-                    + spec.scheduler().wireName() + "; use rr, wrr or mh.");
+                    + scheduler.wireName() + "; use rr, wrr or mh.");
         }
         UUID uuid = claim(CREATE_SCOPE, idempotencyKey, spec);
         Optional<LoadBalancer> made = registry.get(uuid);
@@ -74,7 +81,7 @@ public class LoadBalancerService {
             return made.get();
         }
         // Not made yet, or the first attempt died between its claim and here: made now, once (the store compares).
-        return registry.create(new LoadBalancer(uuid, spec.name(), spec.port(), spec.protocol(), spec.scheduler(),
+        return registry.create(new LoadBalancer(uuid, spec.name(), spec.port(), spec.protocol(), scheduler,
                 spec.ipFamily(), spec.healthCheck(), null, List.of(), LoadBalancerStatus.PENDING, ""));
     }
 
@@ -147,28 +154,20 @@ public class LoadBalancerService {
         return requireBackend(updated, backendUuid);
     }
 
-    /**
-     * Records what health checking concluded about a backend. Writes (and re-programs the dataplane) only
-     * when the health changed, so a steady state costs nothing; a load balancer or backend that is gone, or
-     * being deleted, is left alone.
-     */
+    /** Hands what this node's health checks concluded to the agreement, which answers through {@link #applyAgreedHealth}. */
     public void recordHealth(UUID lbUuid, UUID backendUuid, BackendHealth health) {
-        boolean unchanged = registry.get(lbUuid)
-                .filter(lb -> lb.status() != LoadBalancerStatus.DELETING)
-                .flatMap(lb -> lb.backend(backendUuid))
-                .map(backend -> backend.health() == health)
-                .orElse(true);
-        if (unchanged) {
-            return;
-        }
-        try {
-            registry.update(lbUuid, lb -> lb.status() == LoadBalancerStatus.DELETING ? lb : lb.backend(backendUuid)
-                    .map(backend -> lb.withBackendReplaced(backend.withHealth(health)))
-                    .orElse(lb));
-        } catch (NotFoundException gone) {
-            return;
-        }
-        reconciler.trigger(lbUuid);
+        agreement.report(lbUuid, backendUuid, health);
+    }
+
+    /**
+     * Hands the agreed health of a backend to the reconciler, which programs the kernel with it and only then records
+     * it, so the API never shows a verdict the kernel does not act on yet. A steady state costs nothing; a load
+     * balancer or backend that is gone, or being deleted, is left alone.
+     */
+    private void applyAgreedHealth(UUID lbUuid, UUID backendUuid, BackendHealth health) {
+        registry.get(lbUuid)
+                .filter(lb -> lb.status() != LoadBalancerStatus.DELETING && lb.backend(backendUuid).isPresent())
+                .ifPresent(lb -> reconciler.reportHealth(lb, backendUuid, health));
     }
 
     public void removeBackend(UUID lbUuid, UUID backendUuid) {

@@ -1,7 +1,10 @@
 package io.vippy.core;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.vippy.core.config.NonNegativeDuration;
+import io.vippy.core.config.StrictBoolean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,6 +28,11 @@ public interface VippyConfig {
     @WithDefault("sqlite")
     String store();
 
+    /** Whether this node is one of a cluster sharing its state (the etcd store). */
+    default boolean clustered() {
+        return "etcd".equals(store());
+    }
+
     /**
      * A named network namespace ({@code /run/netns/NAME}) in which Vippy binds addresses, programs the
      * dataplane and opens BGP sessions; unset: the daemon's own. The API still listens where the daemon runs.
@@ -36,6 +44,7 @@ public interface VippyConfig {
      * routers send its traffic to a node that can serve it. Announced again when a backend recovers.
      */
     @WithDefault("true")
+    @WithConverter(StrictBoolean.class)
     boolean withdrawWhenDegraded();
 
     /**
@@ -43,5 +52,6 @@ public interface VippyConfig {
      * withdrawn, so that routers move new traffic away first. Skipped when no BGP peer is established.
      */
     @WithDefault("5s")
+    @WithConverter(NonNegativeDuration.class)
     Duration drainDelay();
 }

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import sun.misc.Signal;
 
@@ -24,6 +25,7 @@ public class VippyLifecycle {
     private static final Logger LOG = Logger.getLogger(VippyLifecycle.class);
     private static final int LAST = Interceptor.Priority.PLATFORM_AFTER + 1000;
     private static final Duration ANNOUNCER_SHUTDOWN = Duration.ofSeconds(5);
+    private static final Duration DRAIN_MARGIN = Duration.ofSeconds(2);
 
     /**
      * Runs after every other start-up observer, so that a subsystem refusing its configuration stops start-up
@@ -44,13 +46,30 @@ public class VippyLifecycle {
      * The JVM ends with status 143 on SIGTERM; a service manager's stop is a normal end for Vippy, so it
      * shuts down in order (see {@link #onStop}) and exits 0. Only in a real run: tests own their JVM's signals.
      */
+    /**
+     * In a cluster, other nodes carry the traffic: tag every route with graceful shutdown and wait the drain delay, so
+     * the routers move flows away before the withdrawal, not after it.
+     */
+    private static void drainFirst(Reconciler reconciler, VippyConfig config) {
+        try {
+            reconciler.drainNode().subscribeAsCompletionStage()
+                    .get(config.drainDelay().plus(DRAIN_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("drained: routers were told to move traffic away before the withdrawal");
+        } catch (Exception e) {
+            LOG.warnf("drain before stopping did not finish (%s); withdrawing now", e.toString());
+        }
+    }
+
     private static void exitZeroOnSigterm() {
         if (LaunchMode.current() == LaunchMode.NORMAL) {
             Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
         }
     }
 
-    void onStop(@Observes ShutdownEvent event, Reconciler reconciler, RouteAnnouncer announcer) {
+    void onStop(@Observes ShutdownEvent event, Reconciler reconciler, RouteAnnouncer announcer, VippyConfig config) {
+        if (config.clustered()) {
+            drainFirst(reconciler, config);
+        }
         reconciler.stop();
         announcer.shutdown(ANNOUNCER_SHUTDOWN);
         LOG.info("Vippy stopped: routes withdrawn, kernel load balancing left in place");

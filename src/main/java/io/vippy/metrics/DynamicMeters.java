@@ -21,14 +21,25 @@ final class DynamicMeters {
     private final Map<String, Double> values = new ConcurrentHashMap<>();
     private final Map<String, Meter> meters = new HashMap<>();
     private final Set<String> setSinceSweep = new HashSet<>();
+    /** Per counter, the kernel's last raw value and what earlier runs of it (before resets) had counted. */
+    private final Map<String, double[]> counterRuns = new HashMap<>();
 
     DynamicMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    /** A monotonic count as the kernel reports it (a reset, such as a re-created slot, is a counter reset). */
+    /**
+     * A count as the kernel reports it. The kernel's counter restarts when its object is re-created (nftables
+     * slots change hands when a load balancer's slot plan changes): a value below the last one starts a new
+     * run, added to what the earlier runs counted, so the series keeps rising instead of stalling or dropping.
+     */
     synchronized void counter(String name, String description, String baseUnit, Tags tags, double value) {
-        String key = set(name, tags, value);
+        double[] run = counterRuns.computeIfAbsent(name + tags, k -> new double[2]);
+        if (value < run[0]) {
+            run[1] += run[0];
+        }
+        run[0] = value;
+        String key = set(name, tags, run[1] + value);
         meters.computeIfAbsent(key, k -> FunctionCounter.builder(name, values, v -> v.getOrDefault(k, 0.0))
                 .description(description).baseUnit(baseUnit).tags(tags).register(registry));
     }
@@ -54,6 +65,7 @@ final class DynamicMeters {
             }
             registry.remove(entry.getValue());
             values.remove(entry.getKey());
+            counterRuns.remove(entry.getKey());
             return true;
         });
         setSinceSweep.clear();

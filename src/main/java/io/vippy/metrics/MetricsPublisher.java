@@ -20,8 +20,10 @@ import io.vippy.core.model.Backend;
 import io.vippy.core.model.BackendHealth;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.LoadBalancerStatus;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,6 +53,8 @@ public class MetricsPublisher {
     private final MetricsConfig config;
     private final DynamicMeters meters;
     private Cancellable ticks;
+    /** A refresh is queued on the kernel thread or running: ticks meanwhile are skipped, never queued up. */
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
     private volatile boolean stopped;
 
     MetricsPublisher(Dataplane dataplane, KernelExecutor kernel, LoadBalancerRegistry registry,
@@ -62,9 +67,13 @@ public class MetricsPublisher {
         this.meters = new DynamicMeters(meterRegistry);
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /**
+     * After every other start-up observer: the first refresh would otherwise be the first to build the dataplane,
+     * and a dataplane refusing its configuration would show up as a metrics warning before the one-line error.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 2000) StartupEvent event) {
         ticks = Multi.createFrom().ticks().every(config.refreshInterval()).onOverflow().drop()
-                .subscribe().with(tick -> kernel.execute(this::refresh));
+                .subscribe().with(tick -> queueRefresh());
     }
 
     /**
@@ -87,6 +96,22 @@ public class MetricsPublisher {
         meters.removeAll();
     }
 
+    /**
+     * One refresh at a time on the kernel thread: on a loaded machine a refresh can outlast the interval, and
+     * queued refreshes would then pile up ahead of the reconciler's kernel calls, delaying every change.
+     */
+    private void queueRefresh() {
+        if (refreshPending.compareAndSet(false, true)) {
+            kernel.execute(() -> {
+                try {
+                    refresh();
+                } finally {
+                    refreshPending.set(false);
+                }
+            });
+        }
+    }
+
     /** On the kernel thread. */
     private void refresh() {
         if (stopped) {
@@ -94,9 +119,10 @@ public class MetricsPublisher {
         }
         try {
             List<LoadBalancer> loadBalancers = registry.list();
-            publishTraffic(loadBalancers, dataplane.counters());
+            // Status and sessions first: a failing kernel read must not hide what is failing.
             publishHealth(loadBalancers);
             publishPeers(announcer.peers());
+            publishTraffic(loadBalancers, dataplane.counters());
             meters.sweep();
         } catch (RuntimeException e) {
             LOG.warnf("metrics: refresh failed, keeping the last values: %s", e.toString());

@@ -72,6 +72,10 @@ final class LibC {
 
     /** Throws {@link NativeException} with errno when a call returned -1. */
     static int check(int result, String operation) {
+        return (int) check((long) result, operation);
+    }
+
+    private static long check(long result, String operation) {
         if (result < 0) {
             throw new NativeException(operation, lastErrno());
         }
@@ -80,15 +84,6 @@ final class LibC {
 
     /** Runs a call, repeating it while a signal interrupts it (EINTR); any other failure throws. */
     static long retryingOnInterrupt(LongSupplier call, String operation) {
-        while (true) {
-            long result = call.getAsLong();
-            if (result >= 0) {
-                return result;
-            }
-            int errno = lastErrno();
-            if (errno != NativeException.EINTR) {
-                throw new NativeException(operation, errno);
-            }
-        }
+        return NativeException.retryingOnInterrupt(() -> check(call.getAsLong(), operation));
     }
 }

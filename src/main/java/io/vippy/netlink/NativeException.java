@@ -1,17 +1,38 @@
 package io.vippy.netlink;
 
-/** A system call or kernel request failed: carries the operation and errno. */
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The one failure of a native call (a system call, a netlink request, a libnftables command): carries the
+ * operation and errno, and the native side's own explanation when it gave one. Whether it means "not there",
+ * "already there" or "the request itself is wrong" is decided from errno here and nowhere else.
+ */
 public class NativeException extends RuntimeException {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
+    public static final int EBADF = 9;
+    public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
+    public static final int EACCES = 13;
+    public static final int EBUSY = 16;
     public static final int EEXIST = 17;
+    public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
+    public static final int EBADMSG = 74;
+    public static final int EPROTONOSUPPORT = 93;
+    public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENOBUFS = 105;
+
+    /** Errors that say the request cannot succeed as asked, however often it is retried. */
+    private static final Set<Integer> INVALID_REQUEST = Set.of(EINVAL, ERANGE, EAFNOSUPPORT, EOPNOTSUPP,
+            EPROTONOSUPPORT);
 
     private final String operation;
     private final int errno;
@@ -22,11 +43,32 @@ public class NativeException extends RuntimeException {
         this.errno = errno;
     }
 
-    /** With the kernel's own explanation (netlink extended ack), when it gave one. */
-    public NativeException(String operation, int errno, String kernelExplanation) {
-        super(operation + " failed: " + Errno.describe(errno) + ": " + kernelExplanation);
+    /** With the native side's own explanation (netlink extended ack, libnftables' error text). */
+    public NativeException(String operation, int errno, String explanation) {
+        super(operation + " failed: " + Errno.describe(errno) + ": " + explanation);
         this.operation = operation;
         this.errno = errno;
+    }
+
+    /**
+     * A failure a library reported only as text: the errno is the one whose C library text it quotes, else
+     * EINVAL (a parser's complaint, such as nft's "syntax error", names no errno and means a wrong request).
+     */
+    public static NativeException fromErrorText(String operation, String text) {
+        return new NativeException(operation, Errno.fromText(text).orElse(EINVAL), text);
+    }
+
+    /** Runs a call, repeating it while a signal interrupts it (EINTR): the one place EINTR is retried. */
+    public static <T> T retryingOnInterrupt(Supplier<T> call) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (NativeException e) {
+                if (e.errno() != EINTR) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public String operation() {
@@ -46,6 +88,11 @@ public class NativeException extends RuntimeException {
     }
 
     public boolean isPermissionDenied() {
-        return errno == EPERM;
+        return errno == EPERM || errno == EACCES;
+    }
+
+    /** The request itself is wrong (or the kernel cannot do it): retrying the same one cannot succeed. */
+    public boolean isInvalidRequest() {
+        return INVALID_REQUEST.contains(errno);
     }
 }

@@ -75,14 +75,14 @@ public final class NetlinkSocket implements AutoCloseable {
                 return replies;
             }
             if (attempt == DUMP_ATTEMPTS) {
-                throw new IllegalStateException(operation + ": the kernel's state kept changing during "
+                throw new NativeException(operation, NativeException.EBUSY, "the kernel's state kept changing during "
                         + DUMP_ATTEMPTS + " dumps (NLM_F_DUMP_INTR)");
             }
         }
     }
 
     private List<NetlinkMessage> exchange(NetlinkMessageBuilder message, int flags, String operation) {
-        ensureOpen();
+        ensureOpen(operation);
         int expected = ++sequence;
         byte[] request = message.encode(expected, flags);
         long sent = LibC.retryingOnInterrupt(() -> LibC.INSTANCE.send(fd, request, request.length, 0),
@@ -136,9 +136,9 @@ public final class NetlinkSocket implements AutoCloseable {
         return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
     }
 
-    private void ensureOpen() {
+    private void ensureOpen(String operation) {
         if (closed) {
-            throw new IllegalStateException("netlink socket is closed");
+            throw new NativeException(operation, NativeException.EBADF, "the netlink socket is closed");
         }
     }
 
@@ -146,7 +146,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            LibC.INSTANCE.close(fd);
+            LibC.check(LibC.INSTANCE.close(fd), "close netlink socket");
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * The rig for a {@code @QuarkusTest} Vippy with real peers and traffic: BIRD (AS 65530) in the ToR namespace,
@@ -56,6 +57,7 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
     private final List<TestNamespace> backends = new ArrayList<>();
     private final List<ExecutorService> backendThreads = new ArrayList<>();
     private final Map<String, ServerSocket> listeners = new ConcurrentHashMap<>();
+    private final Map<String, HttpServer> httpServers = new ConcurrentHashMap<>();
     private ExecutorService clientThreads;
     private Bird bird;
     private Path dataDir;
@@ -102,6 +104,7 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         running = null;
         listeners.values().forEach(HealthTestRig::closeQuietly);
+        httpServers.values().forEach(server -> server.stop(0));
         backendThreads.forEach(ExecutorService::shutdownNow);
         if (clientThreads != null) {
             clientThreads.shutdownNow();
@@ -145,6 +148,49 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
     /** Closes the listening socket: new connections are refused, established ones keep being served. */
     void stopServer(int index, int port) {
         closeQuietly(listeners.remove("be" + index + ":" + port));
+    }
+
+    /** Starts backend {@code index}'s HTTP server on {@code port}: every GET answers 200 with the backend's name. */
+    void startHttpServer(int index, int port) {
+        String name = "be" + index;
+        ExecutorService threads = backendThreads.get(index - 1);
+        HttpServer server = Futures.await(threads.submit(() -> {
+            HttpServer s = HttpServer.create(new InetSocketAddress(port), 1024);
+            s.createContext("/", exchange -> {
+                byte[] body = name.getBytes(StandardCharsets.US_ASCII);
+                exchange.sendResponseHeaders(200, body.length);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            s.setExecutor(threads);
+            s.start();
+            return s;
+        }));
+        httpServers.put(name + ":" + port, server);
+    }
+
+    /** Kills backend {@code index}'s HTTP server: the port closes, new connections are refused. */
+    void stopHttpServer(int index, int port) {
+        httpServers.remove("be" + index + ":" + port).stop(0);
+    }
+
+    /** One HTTP/1.0 GET from the ToR side to {@code vip:port}: the answering backend's name, or "failed: ...". */
+    String httpRequest(String vip, int port) {
+        return Futures.await(clientThreads.submit(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(vip, port), TIMEOUT_MS);
+                socket.setSoTimeout(TIMEOUT_MS);
+                socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (!answer.startsWith("HTTP/1.1 200")) {
+                    return "failed: " + answer.lines().findFirst().orElse("no answer");
+                }
+                return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            } catch (IOException e) {
+                return "failed: " + e.getMessage();
+            }
+        }));
     }
 
     /** One short connection from the ToR side to {@code vip:port}: the answering backend's name, or "failed: ...". */

@@ -52,7 +52,12 @@ class HealthTrafficTest {
     }
 
     private static String loadBalancerWithHealthyBackends(int port, int backends, String healthCheck) {
-        for (int i = 1; i <= backends; i++) {
+        return loadBalancerWithHealthyBackends(port, backends, healthCheck, true);
+    }
+
+    private static String loadBalancerWithHealthyBackends(int port, int backends, String healthCheck,
+            boolean startEchoServers) {
+        for (int i = 1; startEchoServers && i <= backends; i++) {
             rig().startServer(i, port);
         }
         String uuid = api().body("{\"name\":\"health-" + port + "\",\"port\":" + port + ",\"healthCheck\":" + healthCheck + "}")
@@ -61,7 +66,7 @@ class HealthTrafficTest {
             api().body("{\"ip\":\"" + HealthTestRig.backendIp(i) + "\",\"port\":" + port + "}")
                     .post("/loadbalancer/" + uuid + "/backend").then().statusCode(201);
         }
-        awaitLoadBalancer(uuid, "all backends healthy", Duration.ofSeconds(15), lb -> "ACTIVE".equals(lb.get("status"))
+        awaitLoadBalancer(uuid, "all backends healthy", Duration.ofSeconds(30), lb -> "ACTIVE".equals(lb.get("status"))
                 && healthOf(lb).values().stream().allMatch("healthy"::equals) && healthOf(lb).size() == backends);
         return uuid;
     }
@@ -114,7 +119,7 @@ class HealthTrafficTest {
         long stopped = System.nanoTime();
         awaitLoadBalancer(uuid, "be2 unhealthy", DETECTION_BOUND,
                 lb -> "unhealthy".equals(healthOf(lb).get("10.30.2.2:" + port)));
-        // The API shows the verdict as soon as it is recorded; the kernel follows with the reconcile pass.
+        // The kernel had the verdict before the API showed it.
         Awaitility.await("no new connection to be2").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
                 .until(() -> rig().request(vip, port).matches("be[13]") && rig().request(vip, port).matches("be[13]"));
         long removedMs = (System.nanoTime() - stopped) / 1_000_000;
@@ -130,6 +135,66 @@ class HealthTrafficTest {
         watching.cancel();
         assertEquals(List.of("[healthy, unhealthy, healthy]", "[healthy, healthy, healthy]"), changes,
                 "the watch stream carries each change of health once, and nothing for the checks in between");
+    }
+
+    /**
+     * What the API says, the kernel does: once the API shows a killed backend unhealthy, the kernel has already
+     * stopped sending it new connections, so not one of the next requests fails.
+     */
+    @Test
+    void onceTheApiShowsAKilledBackendUnhealthyEveryNextRequestSucceeds() {
+        int port = 84;
+        for (int i = 1; i <= 3; i++) {
+            rig().startHttpServer(i, port);
+        }
+        String uuid = loadBalancerWithHealthyBackends(port, 3,
+                "{\"type\":\"http\",\"path\":\"/\",\"intervalMs\":300,\"timeoutMs\":300,\"rise\":2,\"fall\":2}",
+                false);
+        String vip = eip(uuid);
+        Map<String, Integer> before = new TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            before.merge(rig().httpRequest(vip, port), 1, Integer::sum);
+        }
+        assertEquals(Map.of("be1", 10, "be2", 10, "be3", 10), before, "round robin over three HTTP backends");
+
+        rig().stopHttpServer(2, port);
+        // Generous: how soon the API shows it is not the point here, but that the kernel had it by then.
+        awaitLoadBalancer(uuid, "be2 unhealthy", Duration.ofSeconds(15),
+                lb -> "unhealthy".equals(healthOf(lb).get("10.30.2.2:" + port)));
+        Map<String, Integer> after = new TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            after.merge(rig().httpRequest(vip, port), 1, Integer::sum);
+        }
+        assertEquals(Map.of("be1", 15, "be3", 15), after,
+                "right after the API showed be2 unhealthy, every new request goes to a live backend");
+    }
+
+    /**
+     * Fault: a backend's network going away (its link down on the node). The backend shows unhealthy in the API
+     * and the metrics, every request goes to the other one meanwhile, and when the link comes back the backend
+     * rejoins by itself.
+     */
+    @Test
+    void aBackendWhoseNetworkGoesAwayIsTakenOutAndRejoinsWhenItComesBack() {
+        int port = 85;
+        String uuid = loadBalancerWithHealthyBackends(port, 2);
+        String vip = eip(uuid);
+        String lb = "loadbalancer=\"" + uuid + "\"";
+        rig().node().exec("ip", "link", "set", "b1", "down").orThrow();
+        try {
+            awaitLoadBalancer(uuid, "be1 unhealthy", Duration.ofSeconds(15),
+                    lb2 -> "unhealthy".equals(healthOf(lb2).get("10.30.1.2:" + port)));
+            assertEquals(Map.of("be2", 10), tally(vip, port, 10), "the backend left is the only one used");
+            Awaitility.await("unhealthy in the metrics").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> metric(api().get("/q/metrics").then().statusCode(200).extract().asString(),
+                            "vippy_backend_health", lb, "backend=\"10.30.1.2:" + port + "\"", "health=\"unhealthy\"") == 1);
+        } finally {
+            rig().node().exec("ip", "link", "set", "b1", "up").orThrow();
+        }
+        awaitLoadBalancer(uuid, "be1 healthy again", Duration.ofSeconds(20),
+                lb2 -> "healthy".equals(healthOf(lb2).get("10.30.1.2:" + port)));
+        Awaitility.await("be1 takes connections again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+                .until(() -> tally(vip, port, 10).keySet().equals(java.util.Set.of("be1", "be2")));
     }
 
     @Test

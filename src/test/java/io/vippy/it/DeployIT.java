@@ -3,7 +3,6 @@ package io.vippy.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.config.ConfigMapping;
 import io.vippy.address.metal.MetalConfig;
 import io.vippy.address.staticpool.StaticPoolConfig;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * What of {@code deploy/} can be checked without systemd as PID 1 or a container engine: the unit passes
  * {@code systemd-analyze verify}; every setting the files name is one Vippy reads; and the static-pool example,
  * run as the unit runs it (an unprivileged user holding only the unit's capabilities), serves the rig's client
- * through BGP and stops on SIGTERM as the unit expects. The container files cannot be built here.
+ * through BGP and stops on SIGTERM as the unit expects. The container image: {@link ContainerIT}.
  */
 class DeployIT {
     private static final Path DEPLOY = Path.of("deploy");
@@ -91,13 +89,7 @@ class DeployIT {
         Path log = Files.createTempFile("vippy-deploy", ".log");
         try (MetalRig rig = MetalRig.up()) {
             Shell.run("chown", "nobody:nogroup", dataDir.toString()).orThrow();
-            Map<String, String> environment = staticPoolExample();
-            // What differs per site: this rig's routers, password and our address on the ToR link.
-            environment.put("VIPPY_BGP_ROUTER_ID", MetalRig.NODE_LINK);
-            environment.put("VIPPY_BGP_PEERS", String.join(",", MetalRig.ROUTERS.stream().map(r -> r + "@65530").toList()));
-            environment.put("VIPPY_BGP_PASSWORD", MetalRig.MD5_PASSWORD);
-            environment.put("VIPPY_BGP_MULTIHOP", "5");
-            environment.put("VIPPY_API_TOKEN", VippyTestEnvironment.TOKEN);
+            Map<String, String> environment = MetalRig.staticPoolEnvironment();
             environment.put("VIPPY_DATA_DIR", dataDir.toString());
             Process vippy = startAsTheUnitDoes(rig, environment, log);
             try {
@@ -109,17 +101,6 @@ class DeployIT {
             VippyTestEnvironment.deleteRecursively(dataDir);
             Files.deleteIfExists(log);
         }
-    }
-
-    private static Map<String, String> staticPoolExample() throws Exception {
-        Map<String, String> environment = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(DEPLOY.resolve("static-pool.env.example"))) {
-            if (!line.startsWith("#") && line.contains("=")) {
-                environment.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-            }
-        }
-        assertEquals("static", environment.get("VIPPY_PROVIDER"));
-        return environment;
     }
 
     /**
@@ -145,7 +126,7 @@ class DeployIT {
                     if (!process.isAlive()) {
                         throw new AssertionError("Vippy exited with " + process.exitValue() + ":\n" + Files.readString(log));
                     }
-                    return nodeCurl(rig, "-sf http://127.0.0.1:10001/q/health/live").ok();
+                    return new RigClient(rig).nodeCurl("-f " + RigClient.NODE_API + "/q/health/live").ok();
                 },
                 () -> Files.readString(log));
         return process;
@@ -157,37 +138,22 @@ class DeployIT {
         return value.group(1).trim();
     }
 
-    private static Shell.Result nodeCurl(MetalRig rig, String arguments) {
-        return rig.in("node", "sh", "-c", "curl -H 'Authorization: Bearer " + VippyTestEnvironment.TOKEN + "' " + arguments);
-    }
-
     private static void servesTheClientAndStopsOnSigterm(MetalRig rig, Process vippy, Path log) throws Exception {
         String status = Files.readString(Path.of("/proc", Long.toString(vippy.pid()), "status"));
         assertTrue(status.contains("\nUid:\t65534\t65534"), status);
         assertTrue(status.contains("\nCapEff:\t0000000000001000\n"), "CAP_NET_ADMIN only:\n" + status);
         RigClient client = new RigClient(rig);
         client.awaitSessions();
-        String uuid = client.json(nodeCurl(rig, "-sf -X POST http://127.0.0.1:10001/loadbalancer -d '{\"name\":\"web\",\"port\":80}'")
-                .orThrow()).get("uuid").asText();
-        for (String backend : MetalRig.BACKENDS) {
-            nodeCurl(rig, "-sf -X POST http://127.0.0.1:10001/loadbalancer/" + uuid + "/backend -d '{\"ip\":\"" + backend
-                    + "\",\"port\":" + MetalRig.BACKEND_PORT + "}'").orThrow();
-        }
-        String[] eip = new String[1];
-        RigClient.awaitCondition("ACTIVE", Duration.ofSeconds(20), () -> {
-            JsonNode lb = client.json(nodeCurl(rig, "-sf http://127.0.0.1:10001/loadbalancer/" + uuid).orThrow());
-            eip[0] = lb.get("eip").asText();
-            return "ACTIVE".equals(lb.get("status").asText());
-        }, () -> Files.readString(log));
-        assertTrue(eip[0].startsWith("198.51.100."), "from the example's pool: " + eip[0]);
-        client.awaitTorRoutes(eip[0], 2);
-        assertEquals(Set.of("be1", "be2", "be3"), client.backendsSeen(eip[0], 80, 30));
+        String eip = client.nodeLoadBalancer(client.createThroughNode(() -> Files.readString(log))).get("eip").asText();
+        assertTrue(eip.startsWith("198.51.100."), "from the example's pool: " + eip);
+        client.awaitTorRoutes(eip, 2);
+        assertEquals(Set.of("be1", "be2", "be3"), client.backendsSeen(eip, 80, 30));
 
         vippy.destroy();
         assertTrue(vippy.waitFor(20, TimeUnit.SECONDS), "stopped within the unit's TimeoutStopSec");
         assertEquals(0, vippy.exitValue(), "SIGTERM is a normal stop: exit 0");
-        client.awaitTorRoutes(eip[0], 0);
-        assertTrue(rig.in("node", "nft", "list", "table", "ip", "vippy").orThrow().contains(eip[0]),
+        client.awaitTorRoutes(eip, 0);
+        assertTrue(rig.in("node", "nft", "list", "table", "ip", "vippy").orThrow().contains(eip),
                 "the kernel's load balancing stays after SIGTERM");
     }
 }

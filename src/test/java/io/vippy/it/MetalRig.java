@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MetalRig implements AutoCloseable {
     static final Path SCRIPT = Path.of("src/test/e2e/rig.sh");
+    static final Path STATIC_POOL_EXAMPLE = Path.of("deploy/static-pool.env.example");
     /** rig.sh builds what the fake's neighbour entry describes: our address on the ToR link, routers, password. */
     private static final JsonObject NEIGHBORS = FakeMetalNeighbors.localIpv4();
     static final String NODE_LINK = NEIGHBORS.getString("customer_ip");
@@ -119,6 +121,29 @@ final class MetalRig implements AutoCloseable {
                 "vippy.metal.api-url", metal.apiUrl().toString(),
                 "vippy.metal.metadata-url", metal.metadataUrl().toString()), log);
         return vippy;
+    }
+
+    /**
+     * {@code deploy/static-pool.env.example} with what differs per site filled in for this rig: its routers,
+     * password and our address on the ToR link. For a Vippy in the node namespace, started as the unit or the
+     * container image runs it.
+     */
+    static Map<String, String> staticPoolEnvironment() throws IOException {
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(STATIC_POOL_EXAMPLE)) {
+            if (!line.startsWith("#") && line.contains("=")) {
+                environment.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        if (!"static".equals(environment.get("VIPPY_PROVIDER"))) {
+            throw new AssertionError(STATIC_POOL_EXAMPLE + " does not set VIPPY_PROVIDER=static: " + environment);
+        }
+        environment.put("VIPPY_BGP_ROUTER_ID", NODE_LINK);
+        environment.put("VIPPY_BGP_PEERS", String.join(",", ROUTERS.stream().map(r -> r + "@65530").toList()));
+        environment.put("VIPPY_BGP_PASSWORD", MD5_PASSWORD);
+        environment.put("VIPPY_BGP_MULTIHOP", "5");
+        environment.put("VIPPY_API_TOKEN", VippyTestEnvironment.TOKEN);
+        return environment;
     }
 
     VippyProcess vippy() {

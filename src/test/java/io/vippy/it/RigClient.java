@@ -16,6 +16,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /** What a user of the rig does and waits for: the README's curl commands, and requests from the client. */
 final class RigClient {
+    /** Vippy's default address and port, inside the node namespace. */
+    static final String NODE_API = "http://127.0.0.1:10001";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MetalRig rig;
 
@@ -64,6 +66,39 @@ final class RigClient {
 
     JsonNode loadBalancer(String uuid) {
         return json(rig.vippy().send("GET", "/loadbalancer/" + uuid, null).body());
+    }
+
+    /**
+     * curl with the token, in the node namespace, to a Vippy listening there on {@link #NODE_API} (started as
+     * the unit or the container image runs it, not through {@link io.vippy.testing.VippyProcess}).
+     */
+    Shell.Result nodeCurl(String arguments) {
+        return rig.in("node", "sh", "-c", "curl -sS -H 'Authorization: Bearer " + VippyTestEnvironment.TOKEN + "' "
+                + arguments);
+    }
+
+    /**
+     * Through {@link #nodeCurl}: a load balancer on port 80 with the rig's backends, ACTIVE; returns its uuid.
+     * {@code log} tells what to show when it does not become ACTIVE.
+     */
+    String createThroughNode(Callable<String> log) {
+        String uuid = json(nodeCurl("-f -X POST " + NODE_API + "/loadbalancer -d '{\"name\":\"web\",\"port\":80}'")
+                .orThrow()).get("uuid").asText();
+        for (String backend : MetalRig.BACKENDS) {
+            nodeCurl("-f -X POST " + NODE_API + "/loadbalancer/" + uuid + "/backend -d '{\"ip\":\"" + backend
+                    + "\",\"port\":" + MetalRig.BACKEND_PORT + "}'").orThrow();
+        }
+        awaitNodeStatus(uuid, "ACTIVE", log);
+        return uuid;
+    }
+
+    JsonNode nodeLoadBalancer(String uuid) {
+        return json(nodeCurl("-f " + NODE_API + "/loadbalancer/" + uuid).orThrow());
+    }
+
+    void awaitNodeStatus(String uuid, String status, Callable<String> log) {
+        awaitCondition("load balancer " + status, Duration.ofSeconds(20),
+                () -> status.equals(nodeLoadBalancer(uuid).get("status").asText()), log);
     }
 
     void awaitSessions() {

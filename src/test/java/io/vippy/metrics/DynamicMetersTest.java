@@ -25,4 +25,17 @@ class DynamicMetersTest {
                 "the backend that was not refreshed is gone");
         assertEquals(1, registry.getMeters().size());
     }
+
+    @Test
+    void aKernelCounterThatRestartsKeepsItsSeriesRisingFromWhereItWas() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DynamicMeters meters = new DynamicMeters(registry);
+        Tags backend = Tags.of("backend", "a");
+        for (double raw : new double[] {20, 5, 8, 0, 2}) {
+            meters.counter("vippy.backend.connections", "c", "connections", backend, raw);
+            meters.sweep();
+        }
+        assertEquals(30, registry.get("vippy.backend.connections").tag("backend", "a").functionCounter().count(),
+                "20 before the first restart, 8 in the second run, 2 in the third");
+    }
 }

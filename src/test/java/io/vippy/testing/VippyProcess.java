@@ -7,13 +7,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The packaged Vippy ({@code target/quarkus-app/quarkus-run.jar}) started as a user would, with its own port,
@@ -36,12 +40,9 @@ public final class VippyProcess implements AutoCloseable {
 
     /** Starts the jar with these {@code -D} settings and waits until its health endpoint answers. */
     public static VippyProcess start(Map<String, String> settings, Path log) {
-        if (!Files.exists(JAR)) {
-            throw new AssertionError(JAR + " is missing: run the packaged-jar tests with ./mvnw verify");
-        }
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port, "-Dvippy.api.token=" + VippyTestEnvironment.TOKEN));
+        List<String> command = new ArrayList<>(javaCommand(port));
+        command.add("-Dvippy.api.token=" + VippyTestEnvironment.TOKEN);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         try {
@@ -53,6 +54,59 @@ public final class VippyProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How a run that was expected to stop at start-up ended. */
+    public record EarlyExit(int exitCode, String output) {
+    }
+
+    /**
+     * Runs the jar, from its directory and with its class-data archive (start-up is the whole cost here), behind
+     * {@code wrapper} (such as {@code setpriv ...}, or nothing), with these {@code -D} settings and environment
+     * variables, and waits for it to exit on its own; fails if it is still running after {@code timeout}.
+     */
+    public static EarlyExit runExpectingExit(List<String> wrapper, Map<String, String> settings,
+            Map<String, String> environment, Duration timeout) {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(javaCommand(freePort()));
+        command.add("-XX:SharedArchiveFile=app-cds.jsa");
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", JAR.getFileName().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(JAR.getParent().toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        try {
+            Process process = builder.start();
+            // Read while it runs: a full pipe would block it.
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "(output unreadable: " + e + ")";
+                }
+            });
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("still running after " + timeout + ":\n" + output.get(10, TimeUnit.SECONDS));
+            }
+            return new EarlyExit(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot read Vippy's output", e);
+        }
+    }
+
+    /** The JVM as deploy/vippy.service runs it, on its own port. */
+    private static List<String> javaCommand(int port) {
+        if (!Files.exists(JAR)) {
+            throw new AssertionError(JAR + " is missing: run the packaged-jar tests with ./mvnw verify");
+        }
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port);
     }
 
     private void awaitHealthy() {

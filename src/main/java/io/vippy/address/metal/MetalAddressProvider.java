@@ -44,8 +44,10 @@ import org.jboss.logging.Logger;
  * reservations <em>before</em> it reads the store, so a load balancer created meanwhile is never mistaken
  * for gone. A reservation without our exact cluster tag is never touched, whoever else uses the project.
  *
- * <p>Allocation is find-then-create, retried as a whole: creating is never repeated blindly, since a
- * dropped answer may hide a committed reservation. If two reservations ever name one load balancer, the
+ * <p>Allocation is find-then-create, once per call: each request is retried where it is made (in
+ * {@link MetalClient}, the one retry layer of Metal calls), except the create, which is never repeated blindly
+ * since a dropped answer may hide a committed reservation; the reconciler's next pass finds it instead. So an
+ * allocate makes at most {@code maxAttempts} requests per page of the list, plus one create. If two reservations ever name one load balancer, the
  * stored address (else the oldest) is kept and the other is released like an orphan.
  */
 @ApplicationScoped
@@ -85,8 +87,7 @@ public class MetalAddressProvider implements AddressProvider {
             return Uni.createFrom().failure(new PermanentFailure("Equinix Metal Elastic IPs are IPv4 only"
                     + " (public_ipv4 reservations); use ipFamily ipv4, or the static provider for IPv6"));
         }
-        return client.retryPolicy()
-                .run("reserve an Elastic IP for load balancer " + loadBalancer, () -> findOrCreate(loadBalancer))
+        return findOrCreate(loadBalancer)
                 .map(reservation -> Addresses.parseLiteral(reservation.address(), "address"));
     }
 

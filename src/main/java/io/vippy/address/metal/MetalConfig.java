@@ -1,7 +1,9 @@
 package io.vippy.address.metal;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.vippy.core.config.PositiveDuration;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +23,7 @@ public interface MetalConfig {
 
     /** Per HTTP request, connecting included. */
     @WithDefault("10s")
+    @WithConverter(PositiveDuration.class)
     Duration requestTimeout();
 
     /** What to do with a reservation whose load balancer no longer exists. */
@@ -28,6 +31,7 @@ public interface MetalConfig {
     OrphanPolicy orphanPolicy();
 
     @WithDefault("5m")
+    @WithConverter(PositiveDuration.class)
     Duration orphanScanInterval();
 
     /**
@@ -35,6 +39,7 @@ public interface MetalConfig {
      * put across restarts and data-dir wipes (a wiped store then releases the old reservations as orphans,
      * rather than leaking them under a fresh random id). Set it when two hosts share a host name.
      */
+    @WithConverter(ClusterIdConverter.class)
     Optional<String> clusterId();
 
     /** This device's host name in Metal, for finding it when the metadata service does not answer. */

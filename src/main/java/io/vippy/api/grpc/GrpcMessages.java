@@ -31,7 +31,7 @@ final class GrpcMessages {
                 request.getName(),
                 request.getPort(),
                 request.getProtocol().isEmpty() ? Protocol.TCP : Protocol.parse(request.getProtocol()),
-                request.getScheduler().isEmpty() ? Scheduler.RR : Scheduler.parse(request.getScheduler()),
+                request.getScheduler().isEmpty() ? null : Scheduler.parse(request.getScheduler()),
                 request.getIpFamily().isEmpty() ? IpFamily.IPV4 : IpFamily.parse(request.getIpFamily()),
                 request.hasHealthCheck() ? healthCheck(request.getHealthCheck()) : HealthCheckSpec.DEFAULT);
     }
@@ -101,7 +101,7 @@ final class GrpcMessages {
     static Node message(NodeStatus node) {
         return Node.newBuilder().setName(node.name()).setAddress(node.address()).setVersion(node.version())
                 .setAlive(node.alive()).setLeader(node.leader()).setLoadBalancers(node.loadBalancers())
-                .setBgpSessionsUp(node.bgpSessionsUp()).build();
+                .setBgpSessionsUp(node.bgpSessionsUp()).setDrained(node.drained()).build();
     }
 
     static BgpPeer message(PeerStatus peer) {

@@ -2,7 +2,11 @@ package io.vippy.api.rest;
 
 import io.vippy.core.ClusterNodes;
 import io.vippy.core.NodeStatus;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -21,5 +25,21 @@ public class ClusterNodesResource {
     @GET
     public List<NodeStatus> nodes() {
         return cluster.nodes();
+    }
+
+    /** Takes the node out of the traffic (graceful shutdown, then withdrawn); its kernel keeps serving. */
+    @POST
+    @Path("/{name}/drain")
+    public Response drain(@PathParam("name") String name) {
+        cluster.setDrained(name, true);
+        return Response.accepted().build();
+    }
+
+    /** Puts a drained node back into the traffic. */
+    @DELETE
+    @Path("/{name}/drain")
+    public Response undrain(@PathParam("name") String name) {
+        cluster.setDrained(name, false);
+        return Response.accepted().build();
     }
 }

@@ -27,7 +27,7 @@ final class RestRequests {
         String name = fields.requiredString("name");
         int port = fields.requiredInt("port", 1, 65535);
         Protocol protocol = fields.optionalString("protocol").map(Protocol::parse).orElse(Protocol.TCP);
-        Scheduler scheduler = fields.optionalString("scheduler").map(Scheduler::parse).orElse(Scheduler.RR);
+        Scheduler scheduler = fields.optionalString("scheduler").map(Scheduler::parse).orElse(null);
         IpFamily family = fields.optionalString("ipFamily").map(IpFamily::parse).orElse(IpFamily.IPV4);
         HealthCheckSpec healthCheck = fields.object("healthCheck", HEALTH_FIELDS)
                 .map(RestRequests::healthCheck)

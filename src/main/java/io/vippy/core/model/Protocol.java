@@ -17,4 +17,14 @@ public enum Protocol {
     public static Protocol parse(String text) {
         return WireNames.parse(Protocol.class, text, "protocol");
     }
+
+    /** The protocol with this IANA number, as tools print it where no {@code /etc/protocols} names it. */
+    public static Protocol ofNumber(int number) {
+        for (Protocol protocol : values()) {
+            if (protocol.number() == number) {
+                return protocol;
+            }
+        }
+        throw new ValidationException("protocol number must be 6 (tcp) or 17 (udp), not " + number + ".");
+    }
 }

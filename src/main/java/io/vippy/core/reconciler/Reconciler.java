@@ -66,7 +66,13 @@ public class Reconciler {
     private final Map<UUID, LoadBalancer> programmed = new ConcurrentHashMap<>();
     private final Map<UUID, PassSlot> slots = new ConcurrentHashMap<>();
     private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
+    /** The last failure of each load balancer whose last pass failed. */
+    private final Map<UUID, String> failing = new ConcurrentHashMap<>();
+    private final ReportedHealth reportedHealth = new ReportedHealth();
     private volatile boolean started;
+    private volatile boolean restored;
+    private volatile boolean synced;
+    private volatile String startFailure;
     private volatile boolean stopped;
 
     Reconciler(LoadBalancerRegistry registry, AddressProvider addresses, AddressBinder binder, Dataplane dataplane,
@@ -94,25 +100,41 @@ public class Reconciler {
      * Start-up: let the provider adopt what the stored load balancers hold, make the kernel match the stored
      * services (leaving matching ones untouched), re-announce every stored address that is not being deleted
      * (peers kept those routes through the restart, and status is not stored), then reconcile everything.
+     * A failed start-up sync never wedges Vippy: passes run anyway (each load balancer shows its own failure)
+     * and the sync is retried with backoff until it succeeds; until then {@link #convergence()} names it.
      */
     public Uni<Void> start(Collection<LoadBalancer> stored) {
         registry.onStoreChange(this::trigger);
         leadership.onChange(this::leadershipChanged);
-        List<LoadBalancer> live = stored.stream()
-                .filter(lb -> lb.address() != null && lb.status() != LoadBalancerStatus.DELETING)
-                .toList();
-        List<VirtualService> desired = live.stream().map(Reconciler::virtualService).toList();
-        List<Route> advertised = live.stream().map(lb -> Route.of(lb.address())).toList();
-        Uni<Void> adopt = leadership.isLeader() ? addresses.restore(stored) : Uni.createFrom().voidItem();
-        return adopt
-                .chain(() -> onKernel(() -> dataplane.sync(desired)))
-                .invoke(() -> {
-                    live.forEach(lb -> programmed.put(lb.uuid(), lb));
+        return startAttempt(stored, 1);
+    }
+
+    private Uni<Void> startAttempt(Collection<LoadBalancer> stored, int attempt) {
+        // A node that does not lead leaves adoption to the leader (see leadershipChanged).
+        Uni<Void> restore = restored || !leadership.isLeader() ? Uni.createFrom().voidItem()
+                : addresses.restore(stored).invoke(() -> restored = true);
+        return restore
+                .chain(() -> onKernelItem(this::syncKernel))
+                .invoke(advertised -> {
                     routes.restore(advertised);
-                    started = true;
-                    stored.forEach(lb -> trigger(lb.uuid()));
-                    beforeStart.forEach(this::trigger);
-                    beforeStart.clear();
+                    startFailure = null;
+                    synced = true;
+                    openGate(stored);
+                })
+                .replaceWithVoid()
+                .onFailure(failure -> !stopped).recoverWithUni(failure -> {
+                    String reason = reason(failure);
+                    Duration delay = Backoff.delay(attempt);
+                    if (!reason.equals(startFailure)) {
+                        LOG.warnf("start-up sync failed, retrying with backoff: %s", reason.lines().findFirst().orElse(""));
+                    }
+                    startFailure = reason;
+                    if (!started) {
+                        openGate(stored);
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                            .chain(() -> stopped ? Uni.createFrom().voidItem()
+                                    : onWorker(registry::list).chain(current -> startAttempt(current, attempt + 1)));
                 });
     }
 
@@ -136,9 +158,58 @@ public class Reconciler {
                 });
     }
 
+    /**
+     * Takes this node out of the traffic: every route re-advertised with graceful shutdown, and after the drain delay
+     * (when a peer is up to act on it) withdrawn. The kernel keeps serving, so established flows that still arrive
+     * finish, and {@link #undrainNode} puts the node back at once.
+     */
+    public Uni<Void> drainNode() {
+        boolean peersActOnIt = routes.drainAll();
+        Uni<Void> wait = peersActOnIt && !config.drainDelay().isZero()
+                ? Uni.createFrom().voidItem().onItem().delayIt().by(config.drainDelay())
+                : Uni.createFrom().voidItem();
+        return wait.invoke(routes::withdrawAll);
+    }
+
+    public void undrainNode() {
+        routes.undrain();
+    }
+
+    public boolean drained() {
+        return routes.drained();
+    }
+
     /** How many load balancers this node's host serves now. */
     public int programmedCount() {
         return programmed.size();
+    }
+
+    /**
+     * On the kernel thread, with the list read there, so that no pass programs a service between the read and
+     * the sync (a sync from an older list would remove it). A scheduler the dataplane cannot do is left out: its
+     * load balancer's own pass says so. Returns the routes to re-announce.
+     */
+    private List<Route> syncKernel() {
+        List<LoadBalancer> live = registry.list().stream()
+                .filter(lb -> lb.address() != null && lb.status() != LoadBalancerStatus.DELETING)
+                .filter(lb -> dataplane.supports(lb.scheduler()))
+                .toList();
+        dataplane.sync(live.stream().map(Reconciler::virtualService).toList());
+        live.forEach(lb -> programmed.put(lb.uuid(), lb));
+        return live.stream().map(lb -> Route.of(lb.address())).toList();
+    }
+
+    /** Lets passes run, and runs one for everything stored or asked for before. */
+    private void openGate(Collection<LoadBalancer> stored) {
+        started = true;
+        stored.forEach(lb -> trigger(lb.uuid()));
+        beforeStart.forEach(this::trigger);
+        beforeStart.clear();
+    }
+
+    /** What keeps the host from matching the stored state right now, for readiness. */
+    public Convergence convergence() {
+        return new Convergence(synced, Optional.ofNullable(startFailure), Map.copyOf(failing));
     }
 
     /** Stops starting passes; what runs finishes. Kernel state stays as it is. */
@@ -166,6 +237,16 @@ public class Reconciler {
         runPass(uuid, slot);
     }
 
+    /**
+     * Health checking's verdict on a backend. It reaches the registry (and so the API) only after a pass has
+     * programmed the kernel with it: what the API says, the kernel does.
+     */
+    public void reportHealth(LoadBalancer lb, UUID backend, BackendHealth health) {
+        if (reportedHealth.report(lb, backend, health)) {
+            trigger(lb.uuid());
+        }
+    }
+
     private void runPass(UUID uuid, PassSlot slot) {
         Uni.createFrom().deferred(() -> pass(uuid))
                 .subscribe().with(ok -> passEnded(uuid, slot, null), failure -> passEnded(uuid, slot, failure));
@@ -178,6 +259,9 @@ public class Reconciler {
             slot.again = false;
             slot.running = again;
             slot.failures = failure == null ? 0 : slot.failures + 1;
+        }
+        if (failure == null) {
+            failing.remove(uuid);
         }
         if (again) {
             runPass(uuid, slot);
@@ -193,22 +277,25 @@ public class Reconciler {
     private Uni<Void> pass(UUID uuid) {
         return onWorker(() -> registry.get(uuid)).chain(found -> {
             if (found.isEmpty()) {
+                reportedHealth.forget(uuid);
                 // Deleted while this node still serves it (its teardown was missed): undo what is here.
                 return Optional.ofNullable(programmed.get(uuid)).map(this::removeFromHost)
                         .orElse(Uni.createFrom().voidItem());
             }
             LoadBalancer lb = found.get();
-            return (lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb) : bringUp(lb))
+            return (lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb) : bringUp(lb, reportedHealth.snapshot(uuid)))
                     .onFailure().call(failure -> recordFailure(uuid, failure));
         });
     }
 
-    private Uni<Void> bringUp(LoadBalancer lb) {
-        return allocateAddress(lb)
+    /** Brings the load balancer up with the pending health verdicts applied, recording them last. */
+    private Uni<Void> bringUp(LoadBalancer recorded, Map<UUID, BackendHealth> verdicts) {
+        return allocateAddress(recorded)
+                .map(lb -> ReportedHealth.apply(lb, verdicts))
                 .call(this::bindAddress)
                 .call(this::programService)
                 .call(this::announceOrWithdrawRoute)
-                .chain(this::markUp);
+                .chain(lb -> markUp(lb, verdicts));
     }
 
     /** This host's part of a teardown on every node; then the leader releases the address and forgets it. */
@@ -273,16 +360,20 @@ public class Reconciler {
         return withdrawsWhenDegraded(lb) ? withdrawRoute(lb.address()) : announceRoute(lb);
     }
 
-    /** ACTIVE, or DEGRADED when it has backends and none is usable (as programmed in this pass). */
-    private Uni<Void> markUp(LoadBalancer lb) {
+    /**
+     * Records the health verdicts this pass programmed, and ACTIVE, or DEGRADED when it has backends and none is
+     * usable (as programmed in this pass).
+     */
+    private Uni<Void> markUp(LoadBalancer lb, Map<UUID, BackendHealth> verdicts) {
         String degraded = withdrawsWhenDegraded(lb) ? "no backend is healthy; route withdrawn" : "no backend is healthy";
         return onWorker(() -> registry.update(lb.uuid(), current -> {
             if (current.status() == LoadBalancerStatus.DELETING) {
                 return current;
             }
-            return isDegraded(lb) ? current.withStatus(LoadBalancerStatus.DEGRADED, degraded)
-                    : current.withStatus(LoadBalancerStatus.ACTIVE, "");
-        })).replaceWithVoid();
+            LoadBalancer programmed = ReportedHealth.apply(current, verdicts);
+            return isDegraded(lb) ? programmed.withStatus(LoadBalancerStatus.DEGRADED, degraded)
+                    : programmed.withStatus(LoadBalancerStatus.ACTIVE, "");
+        })).invoke(() -> reportedHealth.recorded(lb.uuid(), verdicts)).replaceWithVoid();
     }
 
     /** Tags the route with graceful shutdown and waits the drain delay, when a peer is there to act on it. */
@@ -314,6 +405,7 @@ public class Reconciler {
 
     private Uni<Void> forget(LoadBalancer lb) {
         return Reconciler.<Void>onWorker(() -> {
+            reportedHealth.forget(lb.uuid());
             registry.remove(lb.uuid());
             return null;
         }).onFailure(FencedWriteException.class).transform(lost -> new AwaitingLeader(lost.getMessage()));
@@ -321,9 +413,14 @@ public class Reconciler {
 
     /** Shows the failure on the load balancer: FAILED when retrying cannot help, else the retry to come. */
     private Uni<Void> recordFailure(UUID uuid, Throwable failure) {
-        String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        String reason = reason(failure);
         boolean permanent = failure instanceof PermanentFailure;
         boolean waiting = failure instanceof AwaitingLeader;
+        if (waiting) {
+            failing.remove(uuid); // this host has done its part: the rest is the leader's
+        } else {
+            failing.put(uuid, reason);
+        }
         if (waiting) {
             LOG.debugf("load balancer %s: %s", uuid, reason);
         } else {
@@ -340,6 +437,10 @@ public class Reconciler {
                     ? current.withStatus(LoadBalancerStatus.FAILED, reason)
                     : current.withStatus(LoadBalancerStatus.PENDING, "retrying after: " + reason);
         }))).replaceWithVoid();
+    }
+
+    private static String reason(Throwable failure) {
+        return failure.getMessage() == null ? failure.toString() : failure.getMessage();
     }
 
     /** Health checking found every backend down (unchecked ones count as usable). */
@@ -379,10 +480,14 @@ public class Reconciler {
     }
 
     private Uni<Void> onKernel(Runnable work) {
-        return Uni.createFrom().<Void>item(() -> {
+        return onKernelItem(() -> {
             work.run();
             return null;
-        }).runSubscriptionOn(kernel);
+        });
+    }
+
+    private <T> Uni<T> onKernelItem(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(kernel);
     }
 
     private static <T> Uni<T> onWorker(Supplier<T> work) {

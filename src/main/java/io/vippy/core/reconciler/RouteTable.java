@@ -8,11 +8,18 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The routes Vippy wants advertised; every change hands the announcer the whole desired set. */
+/**
+ * The routes Vippy wants advertised; every change hands the announcer the whole desired set. A drained node keeps
+ * the set (its kernel goes on serving) but advertises it tagged with graceful shutdown, then not at all.
+ */
 final class RouteTable {
+    private enum Mode { SERVING, DRAINING, DRAINED }
+
     private final RouteAnnouncer announcer;
     private final Map<InetAddress, Route> routes = new LinkedHashMap<>();
+    private Mode mode = Mode.SERVING;
 
     RouteTable(RouteAnnouncer announcer) {
         this.announcer = announcer;
@@ -24,18 +31,18 @@ final class RouteTable {
      */
     synchronized void restore(Collection<Route> advertised) {
         advertised.forEach(route -> routes.put(route.address(), route));
-        announcer.announce(Set.copyOf(routes.values()));
+        publish();
     }
 
     synchronized void advertise(Route route) {
         if (!route.equals(routes.put(route.address(), route))) {
-            announcer.announce(Set.copyOf(routes.values()));
+            publish();
         }
     }
 
     synchronized void withdraw(InetAddress address) {
         if (routes.remove(address) != null) {
-            announcer.announce(Set.copyOf(routes.values()));
+            publish();
         }
     }
 
@@ -48,9 +55,52 @@ final class RouteTable {
         if (route == null || route.communities().contains(Route.GRACEFUL_SHUTDOWN)) {
             return false;
         }
+        advertise(gracefulShutdown(route));
+        return mode == Mode.SERVING && peerUp();
+    }
+
+    /** The whole node: every route tagged graceful shutdown; true when a peer is up to act on it. */
+    synchronized boolean drainAll() {
+        if (mode != Mode.SERVING) {
+            return false;
+        }
+        mode = Mode.DRAINING;
+        publish();
+        return peerUp();
+    }
+
+    /** After {@link #drainAll} and the drain delay: nothing advertised, the desired set kept. */
+    synchronized void withdrawAll() {
+        if (mode == Mode.DRAINING) {
+            mode = Mode.DRAINED;
+            publish();
+        }
+    }
+
+    synchronized void undrain() {
+        mode = Mode.SERVING;
+        publish();
+    }
+
+    synchronized boolean drained() {
+        return mode != Mode.SERVING;
+    }
+
+    private void publish() {
+        announcer.announce(switch (mode) {
+            case SERVING -> Set.copyOf(routes.values());
+            case DRAINING -> routes.values().stream().map(RouteTable::gracefulShutdown).collect(Collectors.toSet());
+            case DRAINED -> Set.of();
+        });
+    }
+
+    private boolean peerUp() {
+        return announcer.peers().stream().anyMatch(peer -> peer.establishedSince() != null);
+    }
+
+    private static Route gracefulShutdown(Route route) {
         Set<Long> communities = new HashSet<>(route.communities());
         communities.add(Route.GRACEFUL_SHUTDOWN);
-        advertise(new Route(address, communities));
-        return announcer.peers().stream().anyMatch(peer -> peer.establishedSince() != null);
+        return new Route(route.address(), communities);
     }
 }

@@ -1,6 +1,7 @@
 package io.vippy.dataplane.ipvs;
 
 import io.vippy.netlink.GenericNetlink;
+import io.vippy.netlink.NativeException;
 import io.vippy.netlink.NetlinkSocket;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether the kernel has IPVS: its generic netlink family exists, or {@code /proc/net/ip_vs} does. When
- * neither, IPVS may still be an unloaded module, so {@code modprobe ip_vs} is tried once.
+ * neither, IPVS may still be an unloaded module, so {@code modprobe ip_vs} is tried once. A lookup that fails
+ * otherwise than with "no such family" throws: it says nothing about IPVS.
  */
 final class IpvsAvailability {
     private static final Path PROC_IP_VS = Path.of("/proc/net/ip_vs");
@@ -25,12 +27,16 @@ final class IpvsAvailability {
         return loadModule() && familyExists();
     }
 
+    /** Only ENOENT from the family lookup means "not there"; EPERM and the like are errors, not an answer. */
     private static boolean familyExists() {
         try (NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC)) {
             GenericNetlink.resolveFamily(socket, IpvsConstants.FAMILY_NAME);
             return true;
-        } catch (RuntimeException e) {
-            return false;
+        } catch (NativeException e) {
+            if (e.errno() == NativeException.ENOENT) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -23,7 +23,7 @@ final class IpvsClient implements AutoCloseable {
     /** Every address-based service (fwmark services are skipped). */
     List<IpvsService> services() {
         List<IpvsService> services = new ArrayList<>();
-        for (NetlinkMessage reply : socket().dump(IpvsMessageEncoder.getServices(familyId()), "list IPVS services")) {
+        for (NetlinkMessage reply : socket.dump(IpvsMessageEncoder.getServices(familyId()), "list IPVS services")) {
             IpvsMessageDecoder.decodeService(reply).ifPresent(services::add);
         }
         return services;
@@ -31,7 +31,7 @@ final class IpvsClient implements AutoCloseable {
 
     Optional<IpvsService> service(IpvsService identity) {
         try {
-            List<NetlinkMessage> replies = socket().request(IpvsMessageEncoder.getService(familyId(), identity),
+            List<NetlinkMessage> replies = socket.request(IpvsMessageEncoder.getService(familyId(), identity),
                     "get IPVS service " + identity);
             return replies.stream().findFirst().flatMap(IpvsMessageDecoder::decodeService);
         } catch (NativeException e) {
@@ -44,7 +44,7 @@ final class IpvsClient implements AutoCloseable {
 
     List<IpvsDestination> destinations(IpvsService service) {
         int family = IpvsMessageEncoder.family(service.address());
-        return socket().dump(IpvsMessageEncoder.getDestinations(familyId(), service), "list destinations of " + service)
+        return socket.dump(IpvsMessageEncoder.getDestinations(familyId(), service), "list destinations of " + service)
                 .stream().map(reply -> IpvsMessageDecoder.decodeDestination(reply, family)).toList();
     }
 
@@ -76,7 +76,7 @@ final class IpvsClient implements AutoCloseable {
     }
 
     private void send(NetlinkMessageBuilder message, String operation) {
-        socket().request(message, operation);
+        socket.request(message, operation);
         changes++;
     }
 

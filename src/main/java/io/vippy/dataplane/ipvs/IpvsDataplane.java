@@ -9,6 +9,7 @@ import io.vippy.core.model.IpFamily;
 import io.vippy.core.model.PermanentFailure;
 import io.vippy.core.model.Protocol;
 import io.vippy.core.model.Scheduler;
+import io.vippy.dataplane.KernelFailures;
 import io.vippy.dataplane.Sysctl;
 import io.vippy.netlink.LoopbackAddresses;
 import io.vippy.netlink.NativeException;
@@ -213,18 +214,15 @@ public class IpvsDataplane implements Dataplane {
         }
     }
 
-    /** Runs kernel work, turning errors that retrying cannot fix into {@link PermanentFailure}. */
+    /**
+     * Runs kernel work, turning errors that retrying cannot fix into {@link PermanentFailure}. EPERM is retried:
+     * a missing capability stops start-up, so at run time it comes from a policy that may change.
+     */
     private static <T> T kernel(Supplier<T> work) {
         try {
             return work.get();
         } catch (NativeException e) {
-            switch (e.errno()) {
-                case NativeException.EPERM -> throw new PermanentFailure(
-                        "IPVS needs root or CAP_NET_ADMIN: " + e.getMessage(), e);
-                case NativeException.EINVAL, NativeException.ERANGE, NativeException.EAFNOSUPPORT -> throw new PermanentFailure(
-                        "The kernel refused the IPVS request: " + e.getMessage(), e);
-                default -> throw e;
-            }
+            throw KernelFailures.classify(e, "The kernel refused the IPVS request");
         }
     }
 
@@ -257,6 +255,7 @@ public class IpvsDataplane implements Dataplane {
 
     @PreDestroy
     void close() {
+        masquerade.ifPresent(IpvsMasquerade::close);
         ipvs.close();
         routeSocket.close();
     }

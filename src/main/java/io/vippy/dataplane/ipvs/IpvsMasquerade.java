@@ -3,15 +3,14 @@ package io.vippy.dataplane.ipvs;
 import io.vippy.core.model.Addresses;
 import io.vippy.core.model.PermanentFailure;
 import io.vippy.dataplane.Sysctl;
-import java.io.IOException;
+import io.vippy.dataplane.nftables.NftScriptRunner;
+import io.vippy.dataplane.nftables.NftablesUnavailableException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -21,13 +20,13 @@ import java.util.stream.Collectors;
  * nftables tables {@code ip vippy_ipvs} and {@code ip6 vippy_ipvs} and touches nothing else. IPVS must keep
  * conntrack entries for that ({@code net.ipv4.vs.conntrack=1}, see {@link #enableIpvsConntrack()}).
  *
- * <p>Each change rewrites both tables in one atomic {@code nft -f} batch; established connections keep
- * their NAT bindings, which live in conntrack, not in the rules. Runs {@code nft} on the calling thread,
- * so the child process starts in that thread's network namespace.
+ * <p>Each change rewrites both tables in one atomic libnftables transaction, in process; established
+ * connections keep their NAT bindings, which live in conntrack, not in the rules. The libnftables context
+ * opens on the calling thread (the kernel thread), so it acts in that thread's network namespace.
  */
-final class IpvsMasquerade {
+final class IpvsMasquerade implements AutoCloseable {
     private static final Path IPVS_CONNTRACK = Path.of("/proc/sys/net/ipv4/vs/conntrack");
-    private static final long NFT_TIMEOUT_SECONDS = 20;
+    private final NftScriptRunner nft = new NftScriptRunner();
     private Set<InetAddress> applied;
 
     /** Makes the tables masquerade exactly for these load-balancer addresses; no-op if unchanged. */
@@ -35,7 +34,12 @@ final class IpvsMasquerade {
         if (addresses.equals(applied)) {
             return;
         }
-        runNft(script(addresses));
+        try {
+            nft.run(script(addresses));
+        } catch (NftablesUnavailableException e) {
+            throw new PermanentFailure("IPVS masquerading needs libnftables, or set vippy.ipvs.masquerade=false: "
+                    + e.getMessage(), e);
+        }
         applied = Set.copyOf(addresses);
     }
 
@@ -74,31 +78,8 @@ final class IpvsMasquerade {
         }
     }
 
-    private static void runNft(String script) {
-        Process process;
-        try {
-            process = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new PermanentFailure("IPVS masquerading needs the nft command (Debian package nftables), or set "
-                    + "vippy.ipvs.masquerade=false: " + e.getMessage(), e);
-        }
-        try {
-            try (var stdin = process.getOutputStream()) {
-                stdin.write(script.getBytes(StandardCharsets.UTF_8));
-            }
-            if (!process.waitFor(NFT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("nft did not finish within " + NFT_TIMEOUT_SECONDS + " s");
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.exitValue() != 0) {
-                throw new PermanentFailure("nft refused Vippy's IPVS masquerade tables: " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("nft: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running nft", e);
-        }
+    @Override
+    public void close() {
+        nft.close();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vippy.core.ServiceKey;
 import io.vippy.core.model.Addresses;
 import io.vippy.core.model.Protocol;
+import io.vippy.netlink.NativeException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Vippy's table as the kernel holds it, parsed from libnftables' JSON ({@code nft -j list table ip vippy}):
- * the services and backends maps (with their per-element counters) and the names of the chains.
+ * the services and backends maps (with their per-element counters) and the names of the chains. Protocols
+ * read in both forms libnftables prints: names, or numbers where the system has no {@code /etc/protocols}.
  */
 record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, Map<ServiceKey, Long> serviceCounts,
         Map<ServiceKey, Map<BackendAddress, Long>> backendCounts, Set<String> chains) {
@@ -30,7 +32,7 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
         String output;
         try {
             output = context.listJson("list table " + family.wireName() + " " + VippyRuleset.TABLE);
-        } catch (NftException e) {
+        } catch (NativeException e) {
             if (e.isNotFound()) {
                 return absent();
             }
@@ -44,7 +46,7 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw new NftException("libnftables printed JSON Vippy cannot read: " + e.getMessage(), json);
+            throw new NativeException("read nft's JSON listing", NativeException.EBADMSG, e.getMessage());
         }
         Map<ServiceKey, Selector> selectors = new HashMap<>();
         Map<ServiceKey, Long> serviceCounts = new HashMap<>();
@@ -97,7 +99,15 @@ record KernelTable(boolean exists, Map<ServiceKey, ProgrammedService> services, 
 
     private static ServiceKey serviceKey(JsonNode concat) {
         return new ServiceKey(Addresses.parseLiteral(concat.get(0).asText(), "service address"),
-                Protocol.parse(concat.get(1).asText()), concat.get(2).asInt());
+                protocol(concat.get(1)), concat.get(2).asInt());
+    }
+
+    /**
+     * libnftables prints a protocol by its name from {@code /etc/protocols}, and by its number where that file
+     * is missing, as in minimal container images.
+     */
+    private static Protocol protocol(JsonNode printed) {
+        return printed.isInt() ? Protocol.ofNumber(printed.asInt()) : Protocol.parse(printed.asText());
     }
 
     /** {"goto": {"target": "numgen-2"}} as "goto numgen-2", {"drop": null} as "drop". */

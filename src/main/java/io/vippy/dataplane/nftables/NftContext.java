@@ -1,7 +1,7 @@
 package io.vippy.dataplane.nftables;
 
-import io.vippy.core.model.PermanentFailure;
-import java.util.List;
+import io.vippy.dataplane.KernelFailures;
+import io.vippy.netlink.NativeException;
 import jnr.ffi.Pointer;
 
 /**
@@ -10,10 +10,6 @@ import jnr.ffi.Pointer;
  * Not thread-safe: the kernel thread is its only user.
  */
 final class NftContext implements AutoCloseable {
-    /** nft messages that mean the request itself is wrong: retrying the same script cannot succeed. */
-    private static final List<String> INVALID_REQUEST = List.of("syntax error", "Invalid argument",
-            "Operation not supported", "mismatch", "Could not resolve", "not supported", "Operation not permitted");
-
     private final LibNftables lib;
     private Pointer ctx;
 
@@ -24,13 +20,19 @@ final class NftContext implements AutoCloseable {
 
     static NftContext open() {
         LibNftables lib = LibNftables.load();
+        return new NftContext(lib, newContext(lib));
+    }
+
+    private static Pointer newContext(LibNftables lib) {
         Pointer ctx = lib.nft_ctx_new(LibNftables.NFT_CTX_DEFAULT);
         if (ctx == null) {
-            throw new NftException("nft_ctx_new failed", "nft_ctx_new returned NULL");
+            throw new NativeException("nft_ctx_new", NativeException.ENOMEM);
         }
-        lib.nft_ctx_buffer_output(ctx);
-        lib.nft_ctx_buffer_error(ctx);
-        return new NftContext(lib, ctx);
+        if (lib.nft_ctx_buffer_output(ctx) != 0 || lib.nft_ctx_buffer_error(ctx) != 0) {
+            lib.nft_ctx_free(ctx);
+            throw new NativeException("nft_ctx_buffer_output/error", NativeException.ENOMEM);
+        }
+        return ctx;
     }
 
     /** Runs a transaction: one nft_run_cmd_from_buffer, which the kernel applies atomically. */
@@ -54,34 +56,50 @@ final class NftContext implements AutoCloseable {
         }
     }
 
-    /** Runs nft commands and returns their output. */
+    /** Runs nft commands and returns their output; an interrupted run is run again. */
     synchronized String run(String script) {
         requireOpen();
-        int result = lib.nft_run_cmd_from_buffer(ctx, script);
-        String output = lib.nft_ctx_get_output_buffer(ctx);
-        String error = lib.nft_ctx_get_error_buffer(ctx);
-        if (result != 0) {
-            throw failure(script, error == null ? "" : error.strip());
-        }
-        return output == null ? "" : output;
+        return NativeException.retryingOnInterrupt(() -> {
+            int result = lib.nft_run_cmd_from_buffer(ctx, script);
+            String output = lib.nft_ctx_get_output_buffer(ctx);
+            String error = lib.nft_ctx_get_error_buffer(ctx);
+            if (result != 0) {
+                RuntimeException failure = failure(script, error == null ? "" : error.strip());
+                if (failure instanceof NativeException e && e.isPermissionDenied()) {
+                    reopen();
+                }
+                throw failure;
+            }
+            return output == null ? "" : output;
+        });
     }
 
-    /** Invalid requests are permanent; anything else (ENOENT, EEXIST, EBUSY, ENOMEM) may pass later. */
+    /**
+     * The kernel checks a netlink sender's capabilities against those the socket was opened with, too: a context
+     * whose socket was opened without CAP_NET_ADMIN stays refused. After EPERM a new context (and socket) takes
+     * its place, so a capability granted later takes effect.
+     */
+    private void reopen() {
+        lib.nft_ctx_free(ctx);
+        ctx = null;
+        ctx = newContext(lib);
+    }
+
+    /**
+     * libnftables reports a failure only as text (strerror for what the kernel refused): it becomes the errno
+     * it quotes. Invalid requests are permanent; anything else (ENOENT, EEXIST, EBUSY, ENOMEM) may pass later.
+     */
     static RuntimeException failure(String script, String error) {
         String firstLine = error.lines().findFirst().orElse("(no error text)");
-        String message = "nft rejected the transaction: " + firstLine + " (script starts: "
-                + script.lines().findFirst().orElse("") + ")";
-        for (String marker : INVALID_REQUEST) {
-            if (error.contains(marker)) {
-                return new PermanentFailure(message, new NftException(message, error));
-            }
-        }
-        return new NftException(message, error);
+        NativeException failure = NativeException.fromErrorText(
+                "nft \"" + script.lines().findFirst().orElse("") + "\"", error);
+        NativeException oneLine = new NativeException(failure.operation(), failure.errno(), firstLine);
+        return KernelFailures.classify(oneLine, "nft rejected the transaction");
     }
 
     private void requireOpen() {
         if (ctx == null) {
-            throw new IllegalStateException("libnftables context already closed");
+            throw new NativeException("libnftables", NativeException.EBADF, "the context is closed");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.vippy.dataplane.nftables;
 
+import io.micrometer.core.instrument.Metrics;
 import io.vippy.core.Dataplane;
 import io.vippy.core.RealServer;
 import io.vippy.core.ServiceCounters;
@@ -55,6 +56,11 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
         return "nftables";
     }
 
+    /** Fails with {@link NftablesUnavailableException}, saying which package to install, where libnftables is missing. */
+    public static void requireLibrary() {
+        LibNftables.load();
+    }
+
     @Override
     public boolean supports(Scheduler scheduler) {
         return SlotPlanner.supports(scheduler);
@@ -69,36 +75,45 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
         }
         int changed = 0;
         for (NftFamily family : NftFamily.values()) {
-            families.remove(family);
-            KernelTable kernel = load(family);
-            List<VirtualService> mine = byKey.values().stream()
-                    .filter(s -> NftFamily.of(s.key().address()) == family).toList();
-            if (!kernel.exists() && mine.isEmpty()) {
-                continue;
-            }
-            Set<ServiceKey> stale = new HashSet<>(programmedKeys(family));
-            Map<ServiceKey, ProgrammedService> plans = new HashMap<>();
-            NftTransaction tx = VippyRuleset.transaction(family);
-            prepareTable(tx, family);
-            if (families.get(family).complete) {
-                VippyRuleset.ensureBase(tx);
-                deleteStrayChains(tx, kernel.chains());
-            }
-            for (VirtualService service : mine) {
-                stale.remove(service.key());
-                plans.put(service.key(), queueChange(tx, service.key(), SlotPlanner.plan(service)));
-            }
-            for (ServiceKey key : stale) {
-                plans.put(key, queueChange(tx, key, null));
-            }
-            for (var plan : plans.entrySet()) {
-                changed += Objects.equals(programmed.get(plan.getKey()), plan.getValue()) ? 0 : 1;
-            }
-            commit(tx, family, plans);
-            mine.forEach(s -> desired.put(s.key(), s));
-            stale.forEach(desired::remove);
+            changed += syncFamily(family, byKey.values().stream()
+                    .filter(s -> NftFamily.of(s.key().address()) == family).toList());
         }
         LOG.infof("nftables: synced %d services, %d of them changed or removed", byKey.size(), changed);
+    }
+
+    /** Makes the family's table hold exactly {@code mine}, read afresh from the kernel; returns how many changed. */
+    private int syncFamily(NftFamily family, List<VirtualService> mine) {
+        families.remove(family);
+        KernelTable kernel = load(family);
+        // The IPv4 table is made at start-up even with no service: creating it (every selector chain) is the
+        // largest transaction Vippy sends, and the first create must not wait for it. IPv6's waits for its
+        // first service: turning on IPv6 forwarding stops the host accepting router advertisements.
+        if (!kernel.exists() && mine.isEmpty() && family != NftFamily.IP) {
+            return 0;
+        }
+        Set<ServiceKey> stale = new HashSet<>(programmedKeys(family));
+        Map<ServiceKey, ProgrammedService> plans = new HashMap<>();
+        NftTransaction tx = VippyRuleset.transaction(family);
+        prepareTable(tx, family);
+        if (families.get(family).complete) {
+            VippyRuleset.ensureBase(tx);
+            deleteStrayChains(tx, kernel.chains());
+        }
+        for (VirtualService service : mine) {
+            stale.remove(service.key());
+            plans.put(service.key(), queueChange(tx, service.key(), SlotPlanner.plan(service)));
+        }
+        for (ServiceKey key : stale) {
+            plans.put(key, queueChange(tx, key, null));
+        }
+        int changed = 0;
+        for (var plan : plans.entrySet()) {
+            changed += Objects.equals(programmed.get(plan.getKey()), plan.getValue()) ? 0 : 1;
+        }
+        commit(tx, family, plans);
+        mine.forEach(s -> desired.put(s.key(), s));
+        stale.forEach(desired::remove);
+        return changed;
     }
 
     @Override
@@ -129,16 +144,37 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
 
     @Override
     public List<ServiceCounters> counters() {
+        // By the desired services' families, not by what is loaded: a family whose last change failed is
+        // unloaded until the next one, and its services' series must not vanish meanwhile.
+        Map<NftFamily, List<VirtualService>> byFamily = new EnumMap<>(NftFamily.class);
+        desired.values().forEach(s -> byFamily.computeIfAbsent(NftFamily.of(s.key().address()), f -> new ArrayList<>())
+                .add(s));
         List<ServiceCounters> counters = new ArrayList<>();
-        for (NftFamily family : families.keySet()) {
-            KernelTable kernel = KernelTable.read(context(), family);
-            for (VirtualService service : desired.values()) {
-                if (NftFamily.of(service.key().address()) == family) {
-                    counters.add(countersOf(service, kernel));
-                }
-            }
+        for (var family : byFamily.entrySet()) {
+            KernelTable kernel = repairedIfChanged(family.getKey(), family.getValue());
+            family.getValue().forEach(service -> counters.add(countersOf(service, kernel)));
         }
         return counters;
+    }
+
+    /**
+     * The family's table as the kernel holds it, put back as programmed first if something else changed it
+     * (deleted the table, a chain or an element): the periodic counter read doubles as a drift check, so Vippy's
+     * services come back by themselves within one metrics refresh. Each repair is counted in
+     * {@code vippy_dataplane_repairs_total} and logged.
+     */
+    private KernelTable repairedIfChanged(NftFamily family, List<VirtualService> mine) {
+        KernelTable kernel = KernelTable.read(context(), family);
+        boolean intact = kernel.exists() && VippyRuleset.isComplete(kernel.chains()) && mine.stream()
+                .allMatch(s -> Objects.equals(kernel.services().get(s.key()), programmed.get(s.key())));
+        if (intact) {
+            return kernel;
+        }
+        LOG.warnf("nftables: table %s vippy was changed behind Vippy's back (%s); putting its %d services back",
+                family.wireName(), kernel.exists() ? "services or chains differ" : "table deleted", mine.size());
+        Metrics.counter("vippy.dataplane.repairs", "dataplane", name()).increment();
+        syncFamily(family, mine);
+        return KernelTable.read(context(), family);
     }
 
     /**

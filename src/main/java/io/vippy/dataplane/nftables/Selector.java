@@ -2,7 +2,7 @@ package io.vippy.dataplane.nftables;
 
 /**
  * How a service's first packet picks a slot: {@code numgen inc mod N} (round robin over slots), a
- * {@code jhash} of the 5-tuple mod M (Maglev), or no backend at all (drop). Each selector is one shared
+ * {@code jhash} of the 5-tuple mod M (Maglev), or no backend at all (refuse). Each selector is one shared
  * chain per table, so the number of chains stays small however many services exist: libnftables lists
  * every chain before each transaction, and per-service chains made that cost grow with the service count.
  */
@@ -37,14 +37,14 @@ record Selector(Kind kind, int modulus) {
         return kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + modulus;
     }
 
-    /** The verdict in the services map: go to the selector chain, or drop when no backend takes connections. */
+    /** The verdict in the services map: go to the selector chain, or refuse when no backend takes connections. */
     String verdict() {
-        return kind == Kind.NONE ? "drop" : "goto " + chainName();
+        return "goto " + (kind == Kind.NONE ? VippyRuleset.REFUSE : chainName());
     }
 
     /** Parses a verdict of {@link #verdict()} back; anything else is not Vippy's and yields {@link #UNKNOWN}. */
     static Selector parseVerdict(String verdict) {
-        if (verdict.equals("drop")) {
+        if (verdict.equals("goto " + VippyRuleset.REFUSE)) {
             return NONE;
         }
         if (!verdict.startsWith("goto ")) {

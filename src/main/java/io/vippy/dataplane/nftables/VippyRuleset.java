@@ -10,12 +10,17 @@ import java.util.Set;
 /**
  * The layout of Vippy's table ({@code ip vippy} / {@code ip6 vippy}), the only table Vippy touches:
  * <pre>
- * map services  VIP . l4proto . port : verdict            (goto numgen-N | goto jhash-M | drop), counter
+ * map services  VIP . l4proto . port : verdict            (goto numgen-N | goto jhash-M | goto refuse), counter
  * map backends  VIP . l4proto . port . slot : addr . port  (one element per slot), counter
  * chain prerouting / output (nat, dstnat): ct state new daddr . l4proto . dport vmap @services
  * chain numgen-N / jhash-M: mark for masquerade, dnat to the backends-map entry of the chosen slot
  * chain postrouting (nat, srcnat): masquerade what Vippy marked (full NAT: backends need no route back)
+ * chain refuse: mark a connection to a service with no usable backend as refused (nat chains cannot reject)
+ * chain refuse-input / refuse-forward / refuse-output (filter): reject what refuse marked: TCP reset, else ICMP port unreachable
  * </pre>
+ * A refused connection fails at once, as kube-proxy's do for a service without endpoints: a silent drop would
+ * leave the client waiting for its own timeout, and no verdict at all would deliver it to whatever listens on
+ * the host on that port.
  * Adding or removing a service or backend therefore changes only that service's map elements, in one
  * transaction; rules are written once, when the table is created.
  *
@@ -29,6 +34,10 @@ final class VippyRuleset {
     static final String BACKENDS = "backends";
     /** Packet mark bit for "masquerade this": kube-proxy's is 0x4000, so Vippy uses another one. */
     static final int MASQUERADE_MARK = 0x00800000;
+    /** Packet mark bit for "refuse this": set in the nat hooks, acted on in the filter hooks that follow them. */
+    static final int REFUSE_MARK = 0x01000000;
+    /** The chain a service with no usable backend goes to. */
+    static final String REFUSE = "refuse";
     /**
      * Fixed jhash seed: without one the kernel picks a random seed per rule, and two Vippy nodes would send
      * the same flow to different backends.
@@ -38,6 +47,10 @@ final class VippyRuleset {
     private static final NftTransaction.Hook PREROUTING = new NftTransaction.Hook("nat", "prerouting", -100);
     private static final NftTransaction.Hook OUTPUT = new NftTransaction.Hook("nat", "output", -100);
     private static final NftTransaction.Hook POSTROUTING = new NftTransaction.Hook("nat", "postrouting", 100);
+    /** After the nat hooks (-100): input follows prerouting, and output's filter runs after its nat. */
+    private static final NftTransaction.Hook REFUSE_INPUT = new NftTransaction.Hook("filter", "input", 0);
+    private static final NftTransaction.Hook REFUSE_FORWARD = new NftTransaction.Hook("filter", "forward", 0);
+    private static final NftTransaction.Hook REFUSE_OUTPUT = new NftTransaction.Hook("filter", "output", 0);
 
     private VippyRuleset() {
     }
@@ -61,7 +74,8 @@ final class VippyRuleset {
 
     /** Every chain a complete table has: the base chains and the selector chains. */
     static Set<String> chains() {
-        Set<String> chains = new java.util.HashSet<>(List.of("prerouting", "output", "postrouting"));
+        Set<String> chains = new java.util.HashSet<>(List.of("prerouting", "output", "postrouting", REFUSE,
+                "refuse-input", "refuse-forward", "refuse-output"));
         selectors().forEach(selector -> chains.add(selector.chainName()));
         return chains;
     }
@@ -90,7 +104,18 @@ final class VippyRuleset {
         ensureBaseChain(tx, "prerouting", PREROUTING, dispatch);
         ensureBaseChain(tx, "output", OUTPUT, dispatch);
         ensureBaseChain(tx, "postrouting", POSTROUTING,
-                "meta mark & " + mark() + " == " + mark() + " masquerade");
+                "meta mark & " + mark(MASQUERADE_MARK) + " == " + mark(MASQUERADE_MARK) + " masquerade");
+        tx.addChain(REFUSE).flushChain(REFUSE).addRule(REFUSE, "meta mark set meta mark | " + mark(REFUSE_MARK));
+        ensureRefuseChain(tx, "refuse-input", REFUSE_INPUT);
+        ensureRefuseChain(tx, "refuse-forward", REFUSE_FORWARD);
+        ensureRefuseChain(tx, "refuse-output", REFUSE_OUTPUT);
+    }
+
+    private static void ensureRefuseChain(NftTransaction tx, String name, NftTransaction.Hook hook) {
+        String refused = "meta mark & " + mark(REFUSE_MARK) + " == " + mark(REFUSE_MARK);
+        tx.addBaseChain(name, hook).flushChain(name)
+                .addRule(name, refused + " meta l4proto tcp reject with tcp reset")
+                .addRule(name, refused + " reject");
     }
 
     private static void ensureBaseChain(NftTransaction tx, String name, NftTransaction.Hook hook, String rule) {
@@ -107,7 +132,7 @@ final class VippyRuleset {
         };
         String chain = selector.chainName();
         tx.addChain(chain).addRule(chain, "meta l4proto { tcp, udp } meta mark set meta mark | "
-                + mark() + " dnat " + ip + " to " + ip + " daddr . meta l4proto . th dport . " + slot + " map @"
+                + mark(MASQUERADE_MARK) + " dnat " + ip + " to " + ip + " daddr . meta l4proto . th dport . " + slot + " map @"
                 + BACKENDS);
     }
 
@@ -141,7 +166,7 @@ final class VippyRuleset {
         return Addresses.format(address);
     }
 
-    private static String mark() {
-        return String.format("0x%08x", MASQUERADE_MARK);
+    private static String mark(int bit) {
+        return String.format("0x%08x", bit);
     }
 }

@@ -149,11 +149,13 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
     @Override
     public long delete(UUID uuid, long expectedRevision, boolean fenced) {
         ByteSequence key = lbKey(uuid);
-        return commit(uuid, key, expectedRevision, fenced, Op.delete(key, DeleteOption.DEFAULT));
+        // The nodes' health reports for it go with it.
+        return commit(uuid, key, expectedRevision, fenced, Op.delete(key, DeleteOption.DEFAULT),
+                Op.delete(keyspace.key("health/" + uuid + "/"), DeleteOption.builder().isPrefix(true).build()));
     }
 
     /** One compare-and-write transaction; on refusal, reads why (the record moved on, or the fence). */
-    private long commit(UUID uuid, ByteSequence key, long expectedRevision, boolean fenced, Op write) {
+    private long commit(UUID uuid, ByteSequence key, long expectedRevision, boolean fenced, Op... writes) {
         long claim = keyspace.fence().claimRevision();
         if (fenced && claim == 0) {
             throw new FencedWriteException("this node does not lead the cluster; the leader does this work");
@@ -164,7 +166,7 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
         if (fenced) {
             compares.add(new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.createRevision(claim)));
         }
-        TxnResponse response = call(() -> keyspace.await(kv.txn().If(compares.toArray(Cmp[]::new)).Then(write)
+        TxnResponse response = call(() -> keyspace.await(kv.txn().If(compares.toArray(Cmp[]::new)).Then(writes)
                 .Else(Op.get(key, GetOption.DEFAULT), Op.get(leaderKey, GetOption.DEFAULT)).commit(),
                 "a write of load balancer " + uuid));
         if (response.isSucceeded()) {

@@ -109,16 +109,65 @@ class MetalClientFaultTest {
     }
 
     @Test
-    void aCreateWhoseAnswerIsLostIsFoundInsteadOfRepeated() {
+    void aCreateWhoseAnswerIsLostIsFoundByTheNextAllocateInsteadOfRepeated() {
         MetalAddressProvider provider = metal.provider(metal.client(), "c1");
         UUID lb = UUID.randomUUID();
         metal.fake.faults().next("POST", Kind.DROP_AFTER_COMMIT, 1);
 
+        assertThrows(RuntimeException.class, () -> provider.allocate(lb, IpFamily.IPV4).await().atMost(AWAIT),
+                "the create is not retried: its caller (the reconciler's next pass) looks first");
         InetAddress address = provider.allocate(lb, IpFamily.IPV4).await().atMost(AWAIT);
 
         assertEquals(1, metal.reservationsOf(lb).size());
         assertEquals(address.getHostAddress(), metal.reservationsOf(lb).get(0).getString("address"));
         assertEquals(1, metal.requests("POST /metal/v1/projects/"));
+    }
+
+    /**
+     * One retry layer: each request is retried where it is made, and nothing above repeats the whole
+     * find-or-create, so an allocate costs at most maxAttempts requests per page of the list plus one create,
+     * whatever fails (it was maxAttempts squared per page when the provider retried the whole allocate too).
+     */
+    @Test
+    void oneAllocateMakesAtMostMaxAttemptsRequestsPerPagePlusOneCreateWhateverFails() {
+        MetalRetryPolicy three = new MetalRetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ofSeconds(3));
+        MetalClient client = metal.client(MetalFixture.TOKEN, Duration.ofMillis(1500), three, 2);
+        for (int i = 0; i < 3; i++) {
+            metal.fake.state().seedReservation(List.of("vippy", "vippy:cluster=other"));
+        }
+        int pages = 2; // the management block and three others, two per page
+        long budget = 3L * pages + 1;
+        MetalAddressProvider provider = metal.provider(client, "budget");
+
+        metal.fake.faults().next(Kind.SERVER_ERROR, 100);
+        assertThrows(MetalUnavailableException.class,
+                () -> provider.allocate(UUID.randomUUID(), IpFamily.IPV4).await().atMost(AWAIT));
+        assertEquals(3, metal.fake.requests().size(), "a failing API: three tries of the first page, no create");
+        metal.fake.faults().off();
+
+        metal.fake.faults().rateLimitUntil(System.currentTimeMillis() / 1000 + 1);
+        assertWithinBudget(provider, budget, "429 until X-RateLimit-Reset");
+        metal.fake.faults().next(Kind.SERVER_ERROR, 2);
+        assertWithinBudget(provider, budget, "two 503s");
+        metal.fake.faults().delay(Duration.ofSeconds(4));
+        metal.fake.faults().next("GET", Kind.SLOW, 1);
+        assertWithinBudget(provider, budget, "a timeout");
+        metal.fake.faults().next("GET", Kind.DROP_BEFORE_COMMIT, 1);
+        metal.fake.faults().next("GET", Kind.SERVER_ERROR, 1);
+        assertWithinBudget(provider, budget, "a dropped connection and a 503");
+        metal.fake.faults().next("POST", Kind.SERVER_ERROR, 1);
+        assertThrows(RuntimeException.class, () -> provider.allocate(UUID.randomUUID(), IpFamily.IPV4)
+                .await().atMost(AWAIT), "a failed create is not repeated: the next allocate looks first");
+    }
+
+    private void assertWithinBudget(MetalAddressProvider provider, long budget, String faults) {
+        int before = metal.fake.requests().size();
+        UUID lb = UUID.randomUUID();
+        provider.allocate(lb, IpFamily.IPV4).await().atMost(AWAIT);
+        int made = metal.fake.requests().size() - before;
+        assertTrue(made <= budget, faults + ": " + made + " requests for one allocate, more than " + budget);
+        assertEquals(1, metal.reservationsOf(lb).size(), faults);
     }
 
     @Test

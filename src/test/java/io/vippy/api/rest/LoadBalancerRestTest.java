@@ -210,7 +210,7 @@ class LoadBalancerRestTest {
         given().header("Authorization", "Basic " + TOKEN).get("/loadbalancers").then().statusCode(401);
         given().contentType("application/grpc").get("/loadbalancers").then().statusCode(401);
         given().get("/q/metrics").then().statusCode(401);
-        given().get("/q/health").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
         api().get("/q/openapi").then().statusCode(200);
     }
 

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vippy.testing.RootOnly;
-import io.vippy.testing.Shell;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.vippy.testing.UmlGuest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,30 +20,18 @@ import org.junit.jupiter.api.Test;
  * the {@code ipvsadm -ln} output the guest saved after each step.
  */
 class IpvsDataplaneUmlTest {
-    private static final Path UML_SCRIPTS = Path.of("src/test/uml").toAbsolutePath();
     private static final Duration GUEST_TIMEOUT = Duration.ofSeconds(240);
-    private static Path work;
+    private static UmlGuest guest;
     private static String guestOutput;
 
     @BeforeAll
-    static void runGuest() throws IOException {
+    static void runGuest() {
         RootOnly.assumeRoot();
-        RootOnly.requireTool("apt-get");
-        RootOnly.requireTool("dpkg");
-        String prepared = Shell.run(Duration.ofMinutes(5), UML_SCRIPTS.resolve("prepare-uml.sh").toString()).orThrow();
-        String cache = prepared.strip().lines().reduce((first, last) -> last).orElseThrow();
-        Files.createDirectories(Path.of("target"));
-        work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "uml-ipvs-");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(work.resolve("cmd.sh"), String.join(" ", java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
+        guest = UmlGuest.run("uml-ipvs-", String.join(" ", java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto", "-cp", "'" + System.getProperty("java.class.path") + "'",
-                IpvsGuestScenarios.class.getName(), work.toString()) + " > guest.log 2>&1\n");
-        Shell.Result result = Shell.run(GUEST_TIMEOUT.plusSeconds(10), UML_SCRIPTS.resolve("run-uml.sh").toString(),
-                cache, work.toString(), Long.toString(GUEST_TIMEOUT.toSeconds()));
-        guestOutput = result.output() + "\n--- guest.log\n" + read("guest.log");
-        if (!result.ok()) {
-            fail("the UML guest exited " + result.exitCode() + ":\n" + guestOutput);
-        }
+                IpvsGuestScenarios.class.getName(), ".") + " > guest.log 2>&1\n", GUEST_TIMEOUT, "512M");
+        guestOutput = guest.output();
     }
 
     @Test
@@ -209,11 +195,6 @@ class IpvsDataplaneUmlTest {
     }
 
     private static String read(String file) {
-        try {
-            Path path = work.resolve(file);
-            return Files.exists(path) ? Files.readString(path) : "";
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return guest.read(file);
     }
 }

@@ -30,8 +30,8 @@ class IpvsMasqueradeTest {
             namespace.exec("nft", "add table ip someone_else").orThrow();
             ExecutorService thread = Executors.newSingleThreadExecutor(
                     NetworkNamespace.named(namespace.name()).threadFactory("test-kernel"));
+            IpvsMasquerade masquerade = new IpvsMasquerade();
             try {
-                IpvsMasquerade masquerade = new IpvsMasquerade();
                 Set<InetAddress> two = Set.of(InetAddress.getByName("203.0.113.10"), InetAddress.getByName("203.0.113.9"),
                         InetAddress.getByName("2001:db8::1"));
                 thread.submit(() -> masquerade.apply(two)).get(30, TimeUnit.SECONDS);
@@ -43,7 +43,7 @@ class IpvsMasqueradeTest {
                 assertTrue(v6.contains("elements = { 2001:db8::1 }"), v6);
                 assertTrue(namespace.exec("nft", "list", "tables").orThrow().contains("table ip someone_else"));
                 assertFalse(Shell.run("nft", "list", "tables").orThrow().contains("vippy_ipvs"),
-                        "nft ran in the test namespace, not the host's");
+                        "libnftables acted in the test namespace, not the host's");
 
                 Set<InetAddress> one = Set.of(InetAddress.getByName("203.0.113.9"));
                 thread.submit(() -> masquerade.apply(one)).get(30, TimeUnit.SECONDS);
@@ -57,6 +57,7 @@ class IpvsMasqueradeTest {
                 assertFalse(namespace.exec("nft", "list", "table", "ip", "vippy_ipvs").orThrow().contains("elements"));
                 assertTrue(namespace.exec("nft", "list", "tables").orThrow().contains("table ip someone_else"));
             } finally {
+                thread.submit(masquerade::close).get(30, TimeUnit.SECONDS);
                 thread.shutdownNow();
             }
         }

@@ -149,6 +149,45 @@ final class LbTopology implements AutoCloseable {
             }
         }));
     }
+    /**
+     * One connection attempt that must not wait: "refused" when the VIP answered with a reset (or ICMP port
+     * unreachable), "timed out" when nothing came back, else the backend that answered.
+     */
+    String connectOutcome(InetAddress vip, int port) {
+        return Futures.await(clientThreads.submit(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(vip, port), TIMEOUT_MS);
+                socket.setSoTimeout(TIMEOUT_MS);
+                socket.setSoLinger(true, 0);
+                return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                        .readLine();
+            } catch (java.net.ConnectException e) {
+                return "refused";
+            } catch (java.net.SocketTimeoutException e) {
+                return "timed out";
+            }
+        }));
+    }
+
+    /** One datagram on a connected socket: "refused" on ICMP port unreachable, "timed out", or the reply. */
+    String udpOutcome(InetAddress vip, int port) {
+        return Futures.await(clientThreads.submit(() -> {
+            try (DatagramSocket socket = new DatagramSocket()) {
+                socket.setSoTimeout(TIMEOUT_MS);
+                socket.connect(vip, port);
+                byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+                socket.send(new DatagramPacket(hello, hello.length));
+                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                socket.receive(reply);
+                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).trim();
+            } catch (java.net.PortUnreachableException e) {
+                return "refused";
+            } catch (java.net.SocketTimeoutException e) {
+                return "timed out";
+            }
+        }));
+    }
+
     /** A long-lived connection to the VIP from the client namespace. */
     EchoConnection connect(int port) {
         return EchoConnection.open(clientThreads, new InetSocketAddress(VIP, port), TIMEOUT_MS);

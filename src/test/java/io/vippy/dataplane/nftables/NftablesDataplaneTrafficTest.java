@@ -142,6 +142,70 @@ class NftablesDataplaneTrafficTest {
         }
     }
 
+    /**
+     * No usable backend: the connection is refused at once (TCP reset, ICMP port unreachable for UDP), as
+     * kube-proxy does for a service without endpoints, never dropped (the client would wait for its timeout) and
+     * never delivered to what listens on the host on that port.
+     */
+    @Test
+    void aServiceWithNoUsableBackendRefusesConnectionsAtOnce() throws Exception {
+        int port = 88;
+        VirtualService tcp = service(port, Protocol.TCP, Scheduler.RR, i -> 0, 1, 2);
+        VirtualService udp = service(port, Protocol.UDP, Scheduler.RR, i -> 0, 1);
+        VirtualService tcp6 = new VirtualService(new ServiceKey(LbTopology.VIP6, Protocol.TCP, port), Scheduler.RR,
+                List.of(new RealServer(LbTopology.backendAddress6(1), 80, 0)));
+        java.net.ServerSocket hostListener = topology.inLb(() -> new java.net.ServerSocket(port));
+        java.net.DatagramSocket hostUdp = topology.inLb(() -> new java.net.DatagramSocket(port));
+        try {
+            topology.inLb(() -> List.of(tcp, udp, tcp6).forEach(dataplane::program));
+            assertEquals("refused", topology.connectOutcome(LbTopology.VIP, port), "TCP: a reset, not a timeout");
+            assertEquals("refused", topology.udpOutcome(LbTopology.VIP, port), "UDP: ICMP port unreachable");
+            assertEquals("refused", topology.connectOutcome(LbTopology.VIP6, port), "IPv6 TCP: a reset");
+
+            topology.inLb(() -> dataplane.program(new VirtualService(tcp.key(), Scheduler.RR,
+                    List.of(new RealServer(LbTopology.backendAddress(1), 80, 1)))));
+            assertEquals("be1", topology.connectOutcome(LbTopology.VIP, port),
+                    "a backend back in service takes the next connection");
+        } finally {
+            hostListener.close();
+            hostUdp.close();
+            topology.inLb(() -> List.of(tcp, udp, tcp6).forEach(s -> dataplane.unprogram(s.key())));
+        }
+    }
+
+    /**
+     * Fault: the table deleted behind Vippy's back. The periodic counter read (the metrics refresh) notices, puts
+     * every service back as programmed, and counts the repair; traffic flows again without any API call.
+     */
+    @Test
+    void aTableDeletedBehindVippysBackComesBackWithTheNextCounterRead() {
+        VirtualService service = new VirtualService(new ServiceKey(LbTopology.VIP, Protocol.TCP, 87), Scheduler.RR,
+                List.of(new RealServer(LbTopology.backendAddress(1), 80, 1)));
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        io.micrometer.core.instrument.Metrics.addRegistry(meters);
+        topology.inLb(() -> dataplane.program(service));
+        try {
+            assertEquals("be1", topology.connectOutcome(LbTopology.VIP, 87));
+            double repairsBefore = repairs();
+            topology.lb.exec("nft", "delete", "table", "ip", "vippy").orThrow();
+            assertNotEquals("be1", topology.connectOutcome(LbTopology.VIP, 87), "without the table, no backend");
+
+            topology.inLb(() -> dataplane.counters());
+            assertEquals(1, repairs() - repairsBefore, "the repair is counted");
+            assertEquals("be1", topology.connectOutcome(LbTopology.VIP, 87), "the service is back");
+            topology.inLb(() -> dataplane.counters());
+            assertEquals(1, repairs() - repairsBefore, "an intact table is left alone");
+        } finally {
+            topology.inLb(() -> dataplane.unprogram(service.key()));
+            io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+        }
+    }
+
+    private static double repairs() {
+        var counter = io.micrometer.core.instrument.Metrics.globalRegistry.find("vippy.dataplane.repairs").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     @Test
     void udpReachesEveryBackend() {
         VirtualService service = service(85, Protocol.UDP, Scheduler.RR, i -> 1, 1, 2);

@@ -35,7 +35,7 @@ class SlotPlannerTest {
         assertEquals(List.of("1", "2", "3"), slots(Scheduler.RR, real(3, 1), real(1, 5), real(2, 1)));
         assertEquals(List.of("1", "3"), slots(Scheduler.RR, real(3, 1), real(1, 1), real(2, 0)), "weight 0 drains");
         assertEquals(Selector.NONE, SlotPlanner.plan(new VirtualService(WEB, Scheduler.RR, List.of(real(1, 0))))
-                .selector(), "no active backend: drop");
+                .selector(), "no active backend: refuse");
     }
 
     @Test

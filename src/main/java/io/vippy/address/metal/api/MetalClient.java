@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * The Equinix Metal calls Vippy needs, with the fault handling in one place: idempotent calls (lists,
- * delete, BGP session) are retried by the {@link MetalRetryPolicy}; creating a reservation is not, because
- * its caller must first look for what a lost answer may have created. Lists follow pagination to the end.
+ * The Equinix Metal calls Vippy needs, with the fault handling in one place, the only retry layer of Metal
+ * calls: each idempotent request (a page of a list, a delete, a BGP session) is retried by the
+ * {@link MetalRetryPolicy}; creating a reservation is not, because its caller must first look for what a lost
+ * answer may have created. Lists follow pagination to the end.
  * Errors other than 401/403/429/5xx become {@link PermanentFailure} carrying the API's message.
  */
 public class MetalClient {
@@ -48,10 +49,6 @@ public class MetalClient {
                 .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .register(new MetalResponseExceptionMapper());
-    }
-
-    public MetalRetryPolicy retryPolicy() {
-        return retry;
     }
 
     /** Every reservation of the project, management blocks included, all pages. */
