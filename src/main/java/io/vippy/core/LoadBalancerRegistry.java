@@ -101,8 +101,17 @@ public class LoadBalancerRegistry implements StoreListener {
         }
     }
 
-    public void create(LoadBalancer loadBalancer) {
-        awaitApplied(store.put(loadBalancer, 0, false));
+    /**
+     * Stores a new load balancer and returns it as this node knows it. When its uuid is stored already (a retried
+     * request that claimed the same uuid got there first, on any node), nothing is written and the stored one answers.
+     */
+    public LoadBalancer create(LoadBalancer loadBalancer) {
+        try {
+            awaitApplied(store.put(loadBalancer, 0, false));
+        } catch (StoreConflictException createdAlready) {
+            awaitUntil(() -> current.containsKey(loadBalancer.uuid()));
+        }
+        return require(loadBalancer.uuid());
     }
 
     /**

@@ -18,7 +18,9 @@ import io.vippy.core.reconciler.Reconciler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -33,23 +35,34 @@ public class LoadBalancerService {
     /** How long a DELETE waits for the teardown before answering "accepted" instead of "gone". */
     static final Duration DELETE_WAIT = Duration.ofSeconds(2);
 
+    /** The operations an idempotency key is scoped to; a backend's is followed by its load balancer's uuid. */
+    static final String CREATE_SCOPE = "create";
+    static final String BACKEND_SCOPE = "add-backend ";
+
     private final LoadBalancerRegistry registry;
     private final Reconciler reconciler;
     private final Dataplane dataplane;
     private final Scheduler defaultScheduler;
     private final HealthAgreement agreement;
+    private final IdempotencyRecords idempotency;
 
     LoadBalancerService(LoadBalancerRegistry registry, Reconciler reconciler, Dataplane dataplane, VippyConfig config,
-            HealthAgreement agreement) {
+            HealthAgreement agreement, IdempotencyRecords idempotency) {
         this.registry = registry;
         this.reconciler = reconciler;
         this.dataplane = dataplane;
         this.defaultScheduler = config.clustered() ? Scheduler.MH : Scheduler.RR;
         this.agreement = agreement;
+        this.idempotency = idempotency;
         agreement.onAgreed(this::applyAgreedHealth);
     }
 
-    public LoadBalancer create(LoadBalancerSpec spec) {
+    /**
+     * Records a new load balancer. With an idempotency key, a repeat of the first request made with it (within
+     * {@link IdempotencyRecords#TTL}, on any node) answers the load balancer that request made, as it is now, and
+     * makes nothing; another request with that key is refused.
+     */
+    public LoadBalancer create(LoadBalancerSpec spec, Optional<String> idempotencyKey) {
         if (spec.name() == null || spec.name().isBlank()) {
             throw new ValidationException("name is required.");
         }
@@ -62,10 +75,34 @@ public class LoadBalancerService {
             throw new UnprocessableException("the " + dataplane.name() + " dataplane cannot do scheduler "
                     + scheduler.wireName() + "; use rr, wrr or mh.");
         }
-        LoadBalancer lb = new LoadBalancer(UUID.randomUUID(), spec.name(), spec.port(), spec.protocol(),
-                scheduler, spec.ipFamily(), spec.healthCheck(), null, List.of(), LoadBalancerStatus.PENDING, "");
-        registry.create(lb);
-        return lb;
+        UUID uuid = claim(CREATE_SCOPE, idempotencyKey, spec);
+        Optional<LoadBalancer> made = registry.get(uuid);
+        if (made.isPresent()) {
+            return made.get();
+        }
+        // Not made yet, or the first attempt died between its claim and here: made now, once (the store compares).
+        return registry.create(new LoadBalancer(uuid, spec.name(), spec.port(), spec.protocol(), scheduler,
+                spec.ipFamily(), spec.healthCheck(), null, List.of(), LoadBalancerStatus.PENDING, ""));
+    }
+
+    /**
+     * The uuid a request is to make: a new one, or, with an idempotency key, the one its first sending claimed.
+     * Refuses a key that came with another request.
+     */
+    private UUID claim(String scope, Optional<String> idempotencyKey, Record request) {
+        UUID fresh = UUID.randomUUID();
+        if (idempotencyKey.isEmpty()) {
+            return fresh;
+        }
+        IdempotencyKey key = new IdempotencyKey(scope, idempotencyKey.get());
+        String fingerprint = IdempotencyKey.fingerprint(request);
+        IdempotencyClaim held = idempotency.claim(key, new IdempotencyClaim(fingerprint, fresh), Instant.now());
+        if (!held.fingerprint().equals(fingerprint)) {
+            throw new UnprocessableException("the idempotency key \"" + key.key() + "\" came with a different request"
+                    + " within the last " + IdempotencyRecords.TTL.toHours() + " h; repeat that request unchanged, or"
+                    + " use a new key for a new request.");
+        }
+        return held.uuid();
     }
 
     public LoadBalancer get(UUID uuid) {
@@ -83,11 +120,16 @@ public class LoadBalancerService {
                 .ifNoItem().after(DELETE_WAIT).recoverWithItem(false);
     }
 
-    public Backend addBackend(UUID lbUuid, BackendSpec spec) {
+    /** Adds a backend; an idempotency key works as for {@link #create}, per load balancer. */
+    public Backend addBackend(UUID lbUuid, BackendSpec spec, Optional<String> idempotencyKey) {
         requirePort(spec.port(), "port");
         requireWeight(spec.weight());
-        Backend backend = new Backend(UUID.randomUUID(), spec.ip(), spec.port(), spec.weight(), BackendHealth.UNKNOWN);
-        registry.update(lbUuid, lb -> {
+        UUID backendUuid = claim(BACKEND_SCOPE + lbUuid, idempotencyKey, spec);
+        Backend backend = new Backend(backendUuid, spec.ip(), spec.port(), spec.weight(), BackendHealth.UNKNOWN);
+        LoadBalancer updated = registry.update(lbUuid, lb -> {
+            if (lb.backend(backendUuid).isPresent()) {
+                return lb; // a repeat of a request that added it already
+            }
             requireChangeable(lb);
             checkBackendAddress(lb, spec.ip());
             if (lb.backends().stream().anyMatch(b -> b.ip().equals(spec.ip()) && b.port() == spec.port())) {
@@ -99,7 +141,7 @@ public class LoadBalancerService {
             }
             return lb.withBackendAdded(backend);
         });
-        return backend;
+        return requireBackend(updated, backendUuid);
     }
 
     public Backend updateBackend(UUID lbUuid, UUID backendUuid, int weight) {

@@ -9,9 +9,10 @@ import java.util.UUID;
  * lose an update: one wins, the other gets {@link StoreConflictException} and retries on the newer record.
  * Every change is numbered by a store revision that only grows, and {@link #watch} delivers the changes of every
  * writer in that order. A write has reached the disk of the store (a quorum of etcd members) when it returns, so
- * what the API acknowledged survives {@code kill -9}. Blocking: never call it on an event loop.
+ * what the API acknowledged survives {@code kill -9}. The idempotency records of the API's creates live in the
+ * same store, so they are as durable and as shared. Blocking: never call it on an event loop.
  */
-public interface StateStore {
+public interface StateStore extends IdempotencyRecords {
 
     /** {@code sqlite} or {@code etcd}. */
     String name();

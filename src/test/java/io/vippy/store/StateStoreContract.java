@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vippy.core.IdempotencyClaim;
+import io.vippy.core.IdempotencyKey;
+import io.vippy.core.IdempotencyRecords;
 import io.vippy.core.StateStore;
 import io.vippy.core.StoreChange;
 import io.vippy.core.StoreConflictException;
@@ -21,19 +24,23 @@ import io.vippy.core.model.Protocol;
 import io.vippy.core.model.Scheduler;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link StateStore} promises, run against each of them (SQLite, etcd): durable state round trips,
- * writes compare revisions so racing writers never lose an update, and the change stream carries every write in
- * revision order.
+ * writes compare revisions so racing writers never lose an update, the change stream carries every write in
+ * revision order, and an idempotency key holds its first claim, for its TTL, whoever races.
  */
 public abstract class StateStoreContract {
     protected static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
@@ -127,6 +134,67 @@ public abstract class StateStoreContract {
         pool.shutdown();
         assertEquals(writers * each, store.load().loadBalancers().get(0).loadBalancer().backends().size(),
                 "every backend added, although " + lostRaces + " writes lost a race and were made again");
+    }
+
+    protected static final IdempotencyKey KEY = new IdempotencyKey("create", "retry-me");
+
+    protected static IdempotencyClaim claimOf(String fingerprint) {
+        return new IdempotencyClaim(fingerprint, UUID.randomUUID());
+    }
+
+    @Test
+    void theFirstClaimOfAnIdempotencyKeyHoldsAcrossReopening() {
+        IdempotencyClaim first = claimOf("a");
+        Instant now = Instant.now();
+        assertEquals(first, open().claim(KEY, first, now));
+        assertEquals(first, reopen().claim(KEY, claimOf("a"), now.plusSeconds(1)), "a retry gets the first uuid");
+        assertEquals(first, reopen().claim(KEY, claimOf("b"), now.plusSeconds(2)), "another request sees the first one");
+    }
+
+    @Test
+    void theSameKeyStringForAnotherOperationIsAnotherKey() {
+        StateStore store = open();
+        IdempotencyClaim create = claimOf("a");
+        IdempotencyClaim backend = claimOf("b");
+        assertEquals(create, store.claim(KEY, create, Instant.now()));
+        assertEquals(backend, store.claim(new IdempotencyKey("add-backend " + UUID.randomUUID(), KEY.key()), backend,
+                Instant.now()));
+    }
+
+    @Test
+    void aClaimExpiresAfterTheTtlAndNotBefore() {
+        StateStore store = open();
+        Instant now = Instant.now();
+        IdempotencyClaim old = claimOf("old");
+        IdempotencyClaim recent = claimOf("recent");
+        IdempotencyKey recentKey = new IdempotencyKey("create", "recent");
+        store.claim(KEY, old, now.minus(IdempotencyRecords.TTL).minusSeconds(1));
+        store.claim(recentKey, recent, now.minus(IdempotencyRecords.TTL).plusSeconds(60));
+        IdempotencyClaim fresh = claimOf("fresh");
+        assertEquals(fresh, store.claim(KEY, fresh, now), "expired: the key is free again");
+        assertEquals(fresh, store.claim(KEY, claimOf("other"), now), "and the new claim holds");
+        assertEquals(recent, store.claim(recentKey, claimOf("other"), now), "a minute short of the TTL: still held");
+    }
+
+    @Test
+    void racingClaimsOfOneKeyAgreeOnOne() throws Exception {
+        StateStore store = open();
+        int racers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        List<IdempotencyClaim> wanted = new ArrayList<>();
+        List<Future<IdempotencyClaim>> held = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            IdempotencyClaim claim = claimOf("same request");
+            wanted.add(claim);
+            held.add(pool.submit(() -> store.claim(KEY, claim, Instant.now())));
+        }
+        Set<IdempotencyClaim> answers = new HashSet<>();
+        for (Future<IdempotencyClaim> answer : held) {
+            answers.add(answer.get(DELIVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        pool.shutdown();
+        assertEquals(1, answers.size(), "every racer got the same claim: " + answers);
+        assertTrue(wanted.containsAll(answers));
     }
 
     @Test

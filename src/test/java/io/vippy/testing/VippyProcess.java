@@ -162,11 +162,14 @@ public final class VippyProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    /** Sends a request with the test token; returns status and body. */
-    public HttpResponse<String> send(String method, String path, String body) {
+    /** Sends a request with the test token and these header names and values; returns status and body. */
+    public HttpResponse<String> send(String method, String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + VippyTestEnvironment.TOKEN)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -18,6 +18,7 @@ import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.Protocol;
 import io.vippy.core.model.Scheduler;
 import io.vippy.core.model.ValidationException;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Converts between the generated protobuf messages and the core's model, applying the contract's defaults. */
@@ -49,6 +50,11 @@ final class GrpcMessages {
     static BackendSpec backendSpec(io.vippy.api.grpc.v1.AddBackendRequest request) {
         return new BackendSpec(Addresses.parseLiteral(request.getIp(), "ip"), request.getPort(),
                 request.hasWeight() ? request.getWeight() : BackendSpec.DEFAULT_WEIGHT);
+    }
+
+    /** A request's {@code request_id}, its idempotency key; empty (proto3's unset) is none. */
+    static Optional<String> requestId(String requestId) {
+        return requestId.isEmpty() ? Optional.empty() : Optional.of(requestId);
     }
 
     static UUID uuid(String text, String field) {

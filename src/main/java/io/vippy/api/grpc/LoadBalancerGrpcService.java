@@ -43,7 +43,8 @@ public class LoadBalancerGrpcService implements LoadBalancerService {
 
     @Override
     public Uni<LoadBalancer> createLoadBalancer(CreateLoadBalancerRequest request) {
-        return call(() -> GrpcMessages.message(service.create(GrpcMessages.spec(request))));
+        return call(() -> GrpcMessages.message(service.create(GrpcMessages.spec(request),
+                GrpcMessages.requestId(request.getRequestId()))));
     }
 
     @Override
@@ -69,7 +70,8 @@ public class LoadBalancerGrpcService implements LoadBalancerService {
     @Override
     public Uni<Backend> addBackend(AddBackendRequest request) {
         return call(() -> GrpcMessages.message(service.addBackend(
-                GrpcMessages.uuid(request.getLoadBalancerUuid(), "load_balancer_uuid"), GrpcMessages.backendSpec(request))));
+                GrpcMessages.uuid(request.getLoadBalancerUuid(), "load_balancer_uuid"), GrpcMessages.backendSpec(request),
+                GrpcMessages.requestId(request.getRequestId()))));
     }
 
     @Override

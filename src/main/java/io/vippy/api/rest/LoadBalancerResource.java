@@ -9,6 +9,7 @@ import io.vippy.core.model.NotFoundException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,6 +30,8 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class LoadBalancerResource {
+    /** Makes a create or add-backend safe to retry: the same key and body answer the first call's result. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private final LoadBalancerService service;
     private final ObjectMapper json;
 
@@ -39,8 +42,9 @@ public class LoadBalancerResource {
 
     @POST
     @Path("loadbalancer")
-    public Response create(byte[] body) {
-        LoadBalancerView created = LoadBalancerView.of(service.create(RestRequests.createLoadBalancer(json, body)));
+    public Response create(@HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, byte[] body) {
+        LoadBalancerView created = LoadBalancerView.of(service.create(RestRequests.createLoadBalancer(json, body),
+                Optional.ofNullable(idempotencyKey)));
         return Response.status(Response.Status.CREATED).entity(created).build();
     }
 
@@ -68,9 +72,11 @@ public class LoadBalancerResource {
 
     @POST
     @Path("loadbalancer/{uuid}/backend")
-    public Response addBackend(@PathParam("uuid") String uuid, byte[] body) {
+    public Response addBackend(@PathParam("uuid") String uuid, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+            byte[] body) {
         UUID id = loadBalancerId(uuid);
-        BackendView added = BackendView.of(service.addBackend(id, RestRequests.addBackend(json, body)));
+        BackendView added = BackendView.of(service.addBackend(id, RestRequests.addBackend(json, body),
+                Optional.ofNullable(idempotencyKey)));
         return Response.status(Response.Status.CREATED).entity(added).build();
     }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One etcd client and the keys of one Vippy cluster under {@code vippy.etcd.prefix}: {@code lb/<uuid>} (the load
- * balancers), {@code leader}, {@code nodes/<name>}, {@code meta/format}. Calls are bounded by the request timeout.
+ * balancers), {@code idempotency/<digest>} (the API's idempotency keys), {@code leader}, {@code nodes/<name>},
+ * {@code meta/format}. Calls are bounded by the request timeout.
  */
 public final class EtcdKeyspace implements AutoCloseable {
     private final Client client;

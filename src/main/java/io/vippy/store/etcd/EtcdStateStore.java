@@ -19,6 +19,8 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vippy.core.FencedWriteException;
+import io.vippy.core.IdempotencyClaim;
+import io.vippy.core.IdempotencyKey;
 import io.vippy.core.StateStore;
 import io.vippy.core.StoreChange;
 import io.vippy.core.StoreConflictException;
@@ -28,6 +30,7 @@ import io.vippy.core.StoredLoadBalancer;
 import io.vippy.core.model.InvalidConfigException;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.store.LoadBalancerDocument;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,6 +61,7 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
     private final KV kv;
     private final LoadBalancerDocument documents;
     private final ByteSequence lbPrefix;
+    private final EtcdIdempotencyRecords idempotency;
     private final Counter fencedWritesRefused;
     private final AtomicReference<String> unreachable = new AtomicReference<>();
     private final ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -74,6 +78,7 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
         this.kv = keyspace.client().getKVClient();
         this.documents = documents;
         this.lbPrefix = keyspace.key("lb/");
+        this.idempotency = new EtcdIdempotencyRecords(keyspace);
         this.fencedWritesRefused = Counter.builder("vippy.cluster.fenced.writes.refused")
                 .description("leader writes etcd refused because this node no longer held the leader key")
                 .register(meters);
@@ -179,6 +184,11 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
         LOG.warnf("etcd refused a leader write for load balancer %s: the leader key is now held by %s", uuid, holder);
         throw new FencedWriteException("this node no longer leads the cluster (" + holder + " does); the write for "
                 + "load balancer " + uuid + " was refused");
+    }
+
+    @Override
+    public IdempotencyClaim claim(IdempotencyKey key, IdempotencyClaim wanted, Instant now) {
+        return call(() -> idempotency.claim(key, wanted, now));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.vippy.store.sqlite;
 
+import io.vippy.core.IdempotencyClaim;
+import io.vippy.core.IdempotencyKey;
 import io.vippy.core.StateStore;
 import io.vippy.core.StoreChange;
 import io.vippy.core.StoreConflictException;
@@ -17,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +29,10 @@ import org.sqlite.JDBC;
 
 /**
  * Load balancers in an embedded SQLite database, one document per load balancer with the revision of its last
- * write, and the store's revision counter. Write-ahead log with {@code synchronous=FULL}: a write has reached the
- * disk when {@link #put} returns, so neither {@code kill -9} nor a power cut loses what the API acknowledged. One
- * connection, used under this object's lock; the watcher hears of each write under that lock too, so it sees
- * them in revision order, before the writer returns.
+ * write, and the store's revision counter; and the idempotency keys, with their expiry. Write-ahead log with
+ * {@code synchronous=FULL}: a write has reached the disk when {@link #put} returns, so neither {@code kill -9} nor a
+ * power cut loses what the API acknowledged. One connection, used under this object's lock; the watcher hears of
+ * each write under that lock too, so it sees them in revision order, before the writer returns.
  */
 public final class SqliteStateStore implements StateStore, AutoCloseable {
     public static final String FILE_NAME = "vippy.db";
@@ -86,6 +89,10 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS load_balancer (uuid TEXT PRIMARY KEY, document TEXT NOT NULL)");
+            // Added in place: a Vippy that predates it ignores the table, so the schema version stays.
+            statement.execute("CREATE TABLE IF NOT EXISTS idempotency_key (key_digest TEXT PRIMARY KEY, "
+                    + "fingerprint TEXT NOT NULL, uuid TEXT NOT NULL, expires_at INTEGER NOT NULL)");
+            statement.execute("CREATE INDEX IF NOT EXISTS idempotency_key_expiry ON idempotency_key(expires_at)");
             if (version < 2) {
                 if (!hasColumn(connection, "load_balancer", "revision")) {
                     statement.execute("ALTER TABLE load_balancer ADD COLUMN revision INTEGER NOT NULL DEFAULT 0");
@@ -161,23 +168,67 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
     }
 
     private long write(UUID uuid, long expectedRevision, RowWrite rowWrite) {
+        long written = transaction("write load balancer " + uuid, () -> {
+            long stored = storedRevision(uuid);
+            if (stored != expectedRevision) {
+                throw new StoreConflictException("load balancer " + uuid + " was changed meanwhile (revision "
+                        + stored + ", not " + expectedRevision + ")");
+            }
+            long next = revision + 1;
+            rowWrite.run(next);
+            try (PreparedStatement bump = connection.prepareStatement("UPDATE store_revision SET revision = ?")) {
+                bump.setLong(1, next);
+                bump.executeUpdate();
+            }
+            return next;
+        });
+        revision = written;
+        return written;
+    }
+
+    /**
+     * Records the claim unless an unexpired one holds the key, and sweeps every expired claim on the way, so the
+     * table holds about one day of keys.
+     */
+    @Override
+    public synchronized IdempotencyClaim claim(IdempotencyKey key, IdempotencyClaim wanted, Instant now) {
+        return transaction("record an idempotency key", () -> {
+            try (PreparedStatement sweep = connection.prepareStatement(
+                    "DELETE FROM idempotency_key WHERE expires_at <= ?")) {
+                sweep.setLong(1, now.toEpochMilli());
+                sweep.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO idempotency_key(key_digest, "
+                    + "fingerprint, uuid, expires_at) VALUES(?, ?, ?, ?) ON CONFLICT(key_digest) DO NOTHING")) {
+                insert.setString(1, key.digest());
+                insert.setString(2, wanted.fingerprint());
+                insert.setString(3, wanted.uuid().toString());
+                insert.setLong(4, now.plus(TTL).toEpochMilli());
+                insert.executeUpdate();
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT fingerprint, uuid FROM idempotency_key WHERE key_digest = ?")) {
+                select.setString(1, key.digest());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return new IdempotencyClaim(row.getString(1), UUID.fromString(row.getString(2)));
+                }
+            }
+        });
+    }
+
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction, rolled back if it throws. */
+    private <T> T transaction(String what, SqlWork<T> work) {
         try {
             connection.setAutoCommit(false);
             try {
-                long stored = storedRevision(uuid);
-                if (stored != expectedRevision) {
-                    throw new StoreConflictException("load balancer " + uuid + " was changed meanwhile (revision "
-                            + stored + ", not " + expectedRevision + ")");
-                }
-                long next = revision + 1;
-                rowWrite.run(next);
-                try (PreparedStatement bump = connection.prepareStatement("UPDATE store_revision SET revision = ?")) {
-                    bump.setLong(1, next);
-                    bump.executeUpdate();
-                }
+                T result = work.run();
                 connection.commit();
-                revision = next;
-                return next;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -185,8 +236,7 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException("cannot write load balancer " + uuid + " to the state database: "
-                    + e.getMessage(), e);
+            throw new StoreUnavailableException("cannot " + what + " in the state database: " + e.getMessage(), e);
         }
     }
 

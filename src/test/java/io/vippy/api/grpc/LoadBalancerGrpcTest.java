@@ -82,6 +82,31 @@ class LoadBalancerGrpcTest {
     }
 
     @Test
+    void aRequestIdMakesCreateAndAddBackendSafeToRetry() {
+        CreateLoadBalancerRequest create = CreateLoadBalancerRequest.newBuilder().setName("grpc retried").setPort(6444)
+                .setRequestId("grpc-create-1").build();
+        LoadBalancer first = client.createLoadBalancer(create).await().atMost(WAIT);
+        LoadBalancer again = client.createLoadBalancer(create).await().atMost(WAIT);
+        assertEquals(first.getUuid(), again.getUuid(), "the retry answers the first load balancer");
+        assertEquals(1, client.listLoadBalancers(ListLoadBalancersRequest.getDefaultInstance()).await().atMost(WAIT)
+                .getLoadBalancersList().stream().filter(lb -> lb.getName().equals("grpc retried")).count());
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> client.createLoadBalancer(
+                create.toBuilder().setPort(6445).build()).await().atMost(WAIT));
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("different request"), refused.getStatus().getDescription());
+
+        AddBackendRequest add = AddBackendRequest.newBuilder().setLoadBalancerUuid(first.getUuid()).setIp("10.0.0.7")
+                .setPort(80).setRequestId("grpc-create-1").build();
+        Backend backend = client.addBackend(add).await().atMost(WAIT);
+        assertEquals(backend.getUuid(), client.addBackend(add).await().atMost(WAIT).getUuid(),
+                "a retry answers the first backend, not ALREADY_EXISTS; the create's key is another operation's");
+        assertEquals(1, client.getLoadBalancer(GetLoadBalancerRequest.newBuilder().setUuid(first.getUuid()).build())
+                .await().atMost(WAIT).getBackendsCount());
+        client.deleteLoadBalancer(DeleteLoadBalancerRequest.newBuilder().setUuid(first.getUuid()).build())
+                .await().atMost(WAIT);
+    }
+
+    @Test
     void theWalkthroughOverGrpc() {
         LoadBalancer created = client.createLoadBalancer(CreateLoadBalancerRequest.newBuilder()
                 .setName("test loadbalancer").setPort(6443).build()).await().atMost(WAIT);

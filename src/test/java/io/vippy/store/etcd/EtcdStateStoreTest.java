@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vippy.core.FencedWriteException;
+import io.vippy.core.IdempotencyRecords;
 import io.vippy.core.StateStore;
 import io.vippy.core.StoredLoadBalancer;
 import io.vippy.core.model.InvalidConfigException;
@@ -16,6 +17,7 @@ import io.vippy.testing.EtcdMember;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -122,6 +124,18 @@ class EtcdStateStoreTest extends StateStoreContract {
         FencedWriteException refused = assertThrows(FencedWriteException.class, () -> store.put(lb, written, true));
         assertTrue(refused.getMessage().contains("node-b"), refused.getMessage());
         assertEquals(written, store.load().loadBalancers().get(0).revision(), "nothing was written");
+    }
+
+    @Test
+    void anIdempotencyKeyLivesUnderTheClusterPrefixOnALeaseOfTheTtlPlusAtMostAnHour() {
+        StateStore store = open();
+        store.claim(KEY, claimOf("a"), Instant.now());
+        String key = prefix + "idempotency/" + KEY.digest();
+        String lease = etcd.etcdctl("get", key, "-w", "fields").orThrow().lines()
+                .filter(l -> l.startsWith("\"Lease\"")).findFirst().orElseThrow().replaceAll("\\D", "");
+        String timeToLive = etcd.etcdctl("lease", "timetolive", Long.toHexString(Long.parseLong(lease))).orThrow();
+        long granted = Long.parseLong(timeToLive.replaceAll(".*granted with TTL\\((\\d+)s\\).*", "$1").trim());
+        assertEquals(IdempotencyRecords.TTL.plusHours(1).toSeconds(), granted, timeToLive);
     }
 
     @Test

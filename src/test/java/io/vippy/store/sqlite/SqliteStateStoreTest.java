@@ -3,6 +3,8 @@ package io.vippy.store.sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vippy.core.IdempotencyKey;
+import io.vippy.core.IdempotencyRecords;
 import io.vippy.core.StateStore;
 import io.vippy.core.StoredLoadBalancer;
 import io.vippy.core.model.InvalidConfigException;
@@ -10,7 +12,9 @@ import io.vippy.store.StateStoreContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -57,6 +61,21 @@ class SqliteStateStoreTest extends StateStoreContract {
         assertEquals("test loadbalancer", stored.get(0).loadBalancer().name());
         assertEquals("203.0.113.1", stored.get(0).loadBalancer().address().getHostAddress());
         assertEquals(1, stored.get(0).revision(), "numbered on the upgrade");
+    }
+
+    @Test
+    void expiredIdempotencyKeysAreSweptOnTheNextClaim() throws Exception {
+        StateStore store = reopen();
+        Instant now = Instant.now();
+        store.claim(new IdempotencyKey("create", "yesterday"), claimOf("a"), now.minus(IdempotencyRecords.TTL).minusSeconds(1));
+        store.claim(new IdempotencyKey("create", "today"), claimOf("b"), now.minusSeconds(1));
+        store.claim(KEY, claimOf("c"), now);
+        try (Connection connection = JDBC.createConnection("jdbc:sqlite:" + dataDir.resolve("vippy.db"), new Properties());
+                Statement statement = connection.createStatement();
+                ResultSet count = statement.executeQuery("SELECT count(*) FROM idempotency_key")) {
+            count.next();
+            assertEquals(2, count.getInt(1), "yesterday's key is gone, today's two are kept");
+        }
     }
 
     @Test
