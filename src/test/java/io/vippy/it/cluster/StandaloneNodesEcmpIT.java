@@ -1,0 +1,88 @@
+package io.vippy.it.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vippy.testing.RootOnly;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster rig's own check, independent of cluster mode: three standalone nodes (each its own SQLite
+ * state) create the same load balancer from the same static pool, so each gets the same first address and
+ * announces it; the ToR must then hold one kernel route with three next hops and spread client connections
+ * (many source ports, L4 hash) over all three nodes, and the nodes over all backends.
+ */
+class StandaloneNodesEcmpIT {
+    private static final int PORT = 80;
+    private static final int REQUESTS = 150;
+    private ClusterRig rig;
+
+    @BeforeEach
+    void setUp() {
+        RootOnly.assumeRoot();
+        rig = ClusterRig.up(ClusterRig.Options.standalone(3));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    @Test
+    void theTorSpreadsConnectionsOverEveryNodeAndTheNodesOverEveryBackend() {
+        ClusterRig.await("3 BGP sessions Established at the ToR", Duration.ofSeconds(30),
+                () -> rig.tor().establishedSessions() == 3, rig::diagnostics);
+        List<String> addresses = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            String uuid = rig.createWithBackends(n, "web", PORT).get("uuid").asText();
+            addresses.add(rig.awaitActive(n, uuid, Duration.ofSeconds(20)));
+        }
+        String vip = addresses.get(0);
+        assertEquals(List.of(vip, vip, vip), addresses, "the same first address of the same pool on every node");
+        ClusterRig.await("the ToR's kernel route to " + vip + " with three next hops", Duration.ofSeconds(20),
+                () -> rig.torNextHops(vip).size() == 3, rig::diagnostics);
+        assertEquals(List.of(ClusterRig.nodeAddress(1), ClusterRig.nodeAddress(2), ClusterRig.nodeAddress(3)),
+                rig.torNextHops(vip).stream().sorted().toList());
+        ClusterRig.await("the client reaches " + vip, Duration.ofSeconds(20),
+                () -> rig.request(vip, PORT, 0) != null, rig::diagnostics);
+
+        long[] before = new long[4];
+        for (int n = 1; n <= 3; n++) {
+            before[n] = rig.connectionsCounted(n, vip, PORT);
+        }
+        Map<String, Integer> perBackend = new TreeMap<>();
+        List<Integer> failed = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            int sourcePort = 31000 + i;
+            String backend = rig.request(vip, PORT, sourcePort);
+            if (backend == null) {
+                failed.add(sourcePort);
+            } else {
+                perBackend.merge(backend, 1, Integer::sum);
+            }
+        }
+        Map<String, Long> perNode = new TreeMap<>();
+        for (int n = 1; n <= 3; n++) {
+            perNode.put("node" + n, rig.connectionsCounted(n, vip, PORT) - before[n]);
+        }
+        System.out.printf("ECMP over 3 standalone nodes, %d connections from distinct source ports: per node %s,"
+                + " per backend %s, failed %d%n", REQUESTS, perNode, perBackend, failed.size());
+
+        assertEquals(List.of(), failed, "connections that failed (by source port)");
+        assertEquals(Map.of("be1", true, "be2", true, "be3", true),
+                Map.of("be1", perBackend.containsKey("be1"), "be2", perBackend.containsKey("be2"),
+                        "be3", perBackend.containsKey("be3")), "every backend answers: " + perBackend);
+        perNode.forEach((node, count) -> assertTrue(count > 0, node + " carried no connection: " + perNode));
+        assertEquals(REQUESTS, perNode.values().stream().mapToLong(Long::longValue).sum(),
+                "each connection counted once, on exactly one node: " + perNode);
+    }
+}
