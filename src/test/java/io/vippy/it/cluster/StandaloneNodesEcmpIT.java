@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The cluster rig's own check, independent of cluster mode: three standalone nodes (each its own SQLite
  * state) create the same load balancer from the same static pool, so each gets the same first address and
  * announces it; the ToR must then hold one kernel route with three next hops and spread client connections
- * (many source ports, L4 hash) over all three nodes, and the nodes over all backends.
+ * (many source ports, L4 hash) over all three nodes, and the nodes over all backends. And the rig's Metal
+ * option: addresses come from the fake Metal API, reserved and released there.
  */
 class StandaloneNodesEcmpIT {
     private static final int PORT = 80;
@@ -27,7 +28,6 @@ class StandaloneNodesEcmpIT {
     @BeforeEach
     void setUp() {
         RootOnly.assumeRoot();
-        rig = ClusterRig.up(ClusterRig.Options.standalone(3));
     }
 
     @AfterEach
@@ -39,6 +39,7 @@ class StandaloneNodesEcmpIT {
 
     @Test
     void theTorSpreadsConnectionsOverEveryNodeAndTheNodesOverEveryBackend() {
+        rig = ClusterRig.up(ClusterRig.Options.standalone(3));
         ClusterRig.await("3 BGP sessions Established at the ToR", Duration.ofSeconds(30),
                 () -> rig.tor().establishedSessions() == 3, rig::diagnostics);
         List<String> addresses = new ArrayList<>();
@@ -84,5 +85,25 @@ class StandaloneNodesEcmpIT {
         perNode.forEach((node, count) -> assertTrue(count > 0, node + " carried no connection: " + perNode));
         assertEquals(REQUESTS, perNode.values().stream().mapToLong(Long::longValue).sum(),
                 "each connection counted once, on exactly one node: " + perNode);
+    }
+
+    @Test
+    void withTheMetalFakeANodeReservesItsAddressThereAndReleasesItOnDelete() {
+        rig = ClusterRig.up(ClusterRig.Options.standalone(1).withMetal());
+        ClusterRig.await("the BGP session Established at the ToR", Duration.ofSeconds(30),
+                () -> rig.tor().establishedSessions() == 1, rig::diagnostics);
+        String uuid = rig.createWithBackends(1, "web", PORT).get("uuid").asText();
+        String eip = rig.awaitActive(1, uuid, Duration.ofSeconds(20));
+        List<String> reserved = rig.metal().state().publicReservationsNow().stream()
+                .map(r -> r.getString("address")).toList();
+        assertEquals(List.of(eip), reserved, "one reservation in the fake Metal, the load balancer's address");
+        ClusterRig.await("the ToR's kernel route to " + eip, Duration.ofSeconds(20),
+                () -> rig.torNextHops(eip).equals(List.of(ClusterRig.nodeAddress(1))), rig::diagnostics);
+        ClusterRig.await("the client reaches " + eip, Duration.ofSeconds(20),
+                () -> rig.request(eip, PORT, 0) != null, rig::diagnostics);
+
+        rig.node(1).send("DELETE", "/loadbalancer/" + uuid, null);
+        ClusterRig.await("the reservation released", Duration.ofSeconds(20),
+                () -> rig.metal().state().publicReservationsNow().isEmpty(), rig::diagnostics);
     }
 }
