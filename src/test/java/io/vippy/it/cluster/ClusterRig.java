@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +59,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class ClusterRig implements AutoCloseable {
     public static final long NODE_AS = 65000;
-    public static final String STATIC_POOL = "198.51.100.0/28";
+    /** Room for the 30 concurrent creates of the cluster tests. */
+    public static final String STATIC_POOL = "198.51.100.0/26";
     public static final int BACKEND_PORT = 7000;
     private static final String CLIENT = "198.18.0.2";
     private static final String CLIENT_GATEWAY = "198.18.0.1";
@@ -298,6 +300,18 @@ public final class ClusterRig implements AutoCloseable {
         return vippy;
     }
 
+    /**
+     * The whole host of node {@code n} dies, as when its power fails: its kernel drops every packet in and out
+     * (so no FIN, no BGP Cease and no forwarding reaches anyone; the links stay up, as a switch port may) and its
+     * Vippy is killed with SIGKILL.
+     */
+    public void killHost(int n) {
+        nodeNamespace(n).exec("nft", "add table ip deadhost; "
+                + "add chain ip deadhost in { type filter hook prerouting priority -500; policy drop; }; "
+                + "add chain ip deadhost out { type filter hook output priority -500; policy drop; }").orThrow();
+        node(n).kill();
+    }
+
     public VippyProcess node(int n) {
         return nodes[n - 1];
     }
@@ -358,27 +372,60 @@ public final class ClusterRig implements AutoCloseable {
         return element.find() ? Long.parseLong(element.group(1)) : 0;
     }
 
+    /** Whether node {@code n}'s nftables services map holds this TCP service. */
+    public boolean kernelServes(int n, String address, int port) {
+        String map = nodeNamespace(n).exec("nft", "list", "map", "ip", "vippy", "services").output();
+        return map.contains(address + " . tcp . " + port + " ");
+    }
+
+    /** The leader as node {@code n}'s {@code GET /cluster/nodes} names it (1-based), if one is alive. */
+    public Optional<Integer> leaderSeenBy(int n) {
+        var response = node(n).send("GET", "/cluster/nodes", null);
+        if (response.statusCode() != 200) {
+            return Optional.empty();
+        }
+        for (JsonNode node : json(response.body())) {
+            if (node.path("leader").asBoolean() && node.path("alive").asBoolean()) {
+                return Optional.of(Integer.parseInt(node.path("name").asText().substring("node".length())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The sum over every series of this Prometheus metric on node {@code n} (0 when absent). */
+    public double metric(int n, String name) {
+        var response = node(n).send("GET", "/q/metrics", null);
+        double sum = 0;
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /**
      * One connection from the client from this source port: the name of the backend that greeted it, or null
      * when it failed within 2 s. The socket is reset on close, so the port can be used again at once.
      */
     public String request(String address, int port, int sourcePort) {
         try {
-            return Futures.await(requestAsync(address, port, sourcePort));
+            return Futures.await(requestAsync(address, port, sourcePort, CLIENT_TIMEOUT_MS));
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    public Future<String> requestAsync(String address, int port, int sourcePort) {
+    /** As {@link #request}, on a client thread, giving up after {@code timeoutMs} to connect and to read. */
+    public Future<String> requestAsync(String address, int port, int sourcePort, int timeoutMs) {
         return clientThreads.submit(() -> {
             try (Socket socket = new Socket()) {
                 socket.setReuseAddress(true);
                 if (sourcePort > 0) {
                     socket.bind(new InetSocketAddress(sourcePort));
                 }
-                socket.connect(new InetSocketAddress(address, port), CLIENT_TIMEOUT_MS);
-                socket.setSoTimeout(CLIENT_TIMEOUT_MS);
+                socket.connect(new InetSocketAddress(address, port), timeoutMs);
+                socket.setSoTimeout(timeoutMs);
                 String name = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                         StandardCharsets.US_ASCII)).readLine();
                 socket.setSoLinger(true, 0);
