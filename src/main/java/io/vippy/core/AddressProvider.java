@@ -31,4 +31,8 @@ public interface AddressProvider {
      * release what the provider holds for load balancers that no longer exist.
      */
     Uni<Void> restore(Collection<LoadBalancer> stored);
+
+    /** This node no longer leads: stop background work that only the leader does (the orphan scan). */
+    default void standBy() {
+    }
 }

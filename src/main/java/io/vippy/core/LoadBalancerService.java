@@ -18,11 +18,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * The one application service behind the REST and gRPC APIs: validates a request, records it (durably,
- * before answering), and asks the reconciler to act on it. Blocking (the store): call it on a worker thread.
+ * The one application service behind the REST and gRPC APIs: validates a request and records it (durably,
+ * before answering); the reconciler acts on every recorded change, whichever node made it. Blocking (the store): call it on a worker thread.
  */
 @ApplicationScoped
 public class LoadBalancerService {
@@ -56,7 +57,6 @@ public class LoadBalancerService {
         LoadBalancer lb = new LoadBalancer(UUID.randomUUID(), spec.name(), spec.port(), spec.protocol(),
                 spec.scheduler(), spec.ipFamily(), spec.healthCheck(), null, List.of(), LoadBalancerStatus.PENDING, "");
         registry.create(lb);
-        reconciler.trigger(lb.uuid());
         return lb;
     }
 
@@ -71,7 +71,6 @@ public class LoadBalancerService {
     /** Starts the teardown; the Uni says true once the load balancer is gone, false if it is still going. */
     public Uni<Boolean> delete(UUID uuid) {
         registry.update(uuid, lb -> lb.withStatus(LoadBalancerStatus.DELETING, ""));
-        reconciler.trigger(uuid);
         return registry.removal(uuid).replaceWith(true)
                 .ifNoItem().after(DELETE_WAIT).recoverWithItem(false);
     }
@@ -92,7 +91,6 @@ public class LoadBalancerService {
             }
             return lb.withBackendAdded(backend);
         });
-        reconciler.trigger(lbUuid);
         return backend;
     }
 
@@ -103,7 +101,6 @@ public class LoadBalancerService {
             Backend backend = requireBackend(lb, backendUuid);
             return lb.withBackendReplaced(backend.withWeight(weight));
         });
-        reconciler.trigger(lbUuid);
         return requireBackend(updated, backendUuid);
     }
 
@@ -137,11 +134,11 @@ public class LoadBalancerService {
             requireBackend(lb, backendUuid);
             return lb.withBackendRemoved(backendUuid);
         });
-        reconciler.trigger(lbUuid);
     }
 
-    public Multi<LoadBalancerEvent> watch() {
-        return registry.watch();
+    /** The current state then every change; or, from a revision seen before, every change since (see the registry). */
+    public Multi<LoadBalancerEvent> watch(OptionalLong fromRevision) {
+        return registry.watch(fromRevision);
     }
 
     private static Backend requireBackend(LoadBalancer lb, UUID backendUuid) {

@@ -95,7 +95,7 @@ public class HealthChecker implements BackendCheck.Listener {
         if (stopped) {
             return;
         }
-        watch = service.watch().subscribe().with(this::onEvent, failure -> {
+        watch = service.watch(java.util.OptionalLong.empty()).subscribe().with(this::onEvent, failure -> {
             LOG.warnf("health checker: watch failed, watching again: %s", failure.toString());
             watch();
         }, this::watch);

@@ -1,28 +1,46 @@
 package io.vippy.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vippy.core.NodeIdentity;
 import io.vippy.core.StateStore;
 import io.vippy.core.VippyConfig;
 import io.vippy.core.model.InvalidConfigException;
+import io.vippy.store.etcd.EtcdKeyspace;
+import io.vippy.store.etcd.EtcdStores;
 import io.vippy.store.sqlite.SqliteStateStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 /** Chooses the state store that {@code vippy.store} names. */
 @ApplicationScoped
 public class StateStoreProducer {
 
     @Produces
+    @Singleton
+    LoadBalancerDocument documents(ObjectMapper json) {
+        return new LoadBalancerDocument(json);
+    }
+
+    @Produces
     @ApplicationScoped
-    StateStore stateStore(VippyConfig config, ObjectMapper json) {
-        return switch (config.store()) {
-            case "sqlite" -> SqliteStateStore.open(config.dataDir(), json);
-            case "etcd" -> throw new InvalidConfigException("vippy.store",
-                    "etcd is not available yet in this version; use sqlite");
+    StateStore stateStore(VippyConfig config, LoadBalancerDocument documents, Instance<EtcdKeyspace> etcd,
+            NodeIdentity node, MeterRegistry meters) {
+        StateStore store = switch (config.store()) {
+            case "sqlite" -> SqliteStateStore.open(config.dataDir(), documents);
+            case "etcd" -> EtcdStores.open(etcd.get(), documents, meters, config.dataDir(), node.nodeName());
             default -> throw new InvalidConfigException("vippy.store",
                     "must be sqlite or etcd, not \"" + config.store() + "\"");
         };
+        Gauge.builder("vippy.store.available", store, s -> s.unavailable().isEmpty() ? 1 : 0)
+                .description("1 while the state store can be reached (0: writes are refused, reads answer what is held)")
+                .tag("store", store.name())
+                .register(meters);
+        return store;
     }
 
     void close(@Disposes StateStore store) {

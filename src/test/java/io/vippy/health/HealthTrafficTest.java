@@ -104,7 +104,7 @@ class HealthTrafficTest {
         String vip = eip(uuid);
         assertEquals(Map.of("be1", 20, "be2", 20, "be3", 20), tally(vip, port, 60), "round robin over three");
         List<String> changes = new CopyOnWriteArrayList<>();
-        Cancellable watching = service.watch()
+        Cancellable watching = service.watch(java.util.OptionalLong.empty())
                 .filter(event -> event.type() == LoadBalancerEvent.Type.UPSERTED
                         && event.loadBalancer().uuid().toString().equals(uuid))
                 .subscribe().with(event -> changes.add(event.loadBalancer().backends().stream()

@@ -9,6 +9,7 @@ import io.vippy.address.metal.api.IpReservationRequest;
 import io.vippy.address.metal.api.MetalClient;
 import io.vippy.core.AddressProvider;
 import io.vippy.core.StateStore;
+import io.vippy.core.StoredLoadBalancer;
 import io.vippy.core.model.Addresses;
 import io.vippy.core.model.IpFamily;
 import io.vippy.core.model.LoadBalancer;
@@ -226,6 +227,11 @@ public class MetalAddressProvider implements AddressProvider {
                 .subscribe().with(done -> { });
     }
 
+    @Override
+    public void standBy() {
+        stopOrphanScan();
+    }
+
     @PreDestroy
     synchronized void stopOrphanScan() {
         if (orphanScan != null) {
@@ -238,6 +244,7 @@ public class MetalAddressProvider implements AddressProvider {
         if (!store.isResolvable()) {
             return Uni.createFrom().item(List.of());
         }
-        return Uni.createFrom().item(() -> store.get().loadAll()).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom().item(() -> store.get().load().loadBalancers().stream()
+                .map(StoredLoadBalancer::loadBalancer).toList()).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -2,6 +2,7 @@ package io.vippy.api.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.vippy.core.StoreUnavailableException;
 import io.vippy.core.model.ConflictException;
 import io.vippy.core.model.NotFoundException;
 import io.vippy.core.model.UnprocessableException;
@@ -26,6 +27,9 @@ final class GrpcErrors {
             status = Status.NOT_FOUND;
         } else if (failure instanceof ConflictException) {
             status = Status.ALREADY_EXISTS;
+        } else if (failure instanceof StoreUnavailableException) {
+            return Status.UNAVAILABLE.withDescription("the change was not made: " + failure.getMessage())
+                    .asRuntimeException();
         } else {
             LOG.error("gRPC call failed unexpectedly", failure);
             status = Status.UNAVAILABLE;

@@ -7,6 +7,8 @@ import io.vippy.api.grpc.v1.LoadBalancerEvent;
 import io.vippy.api.grpc.v1.Status;
 import io.vippy.core.BackendSpec;
 import io.vippy.core.LoadBalancerSpec;
+import io.vippy.api.grpc.v1.Node;
+import io.vippy.core.NodeStatus;
 import io.vippy.core.PeerStatus;
 import io.vippy.core.model.Addresses;
 import io.vippy.core.model.Backend;
@@ -88,6 +90,12 @@ final class GrpcMessages {
                 .setWeight(backend.weight())
                 .setHealth(backend.health().wireName())
                 .build();
+    }
+
+    static Node message(NodeStatus node) {
+        return Node.newBuilder().setName(node.name()).setAddress(node.address()).setVersion(node.version())
+                .setAlive(node.alive()).setLeader(node.leader()).setLoadBalancers(node.loadBalancers())
+                .setBgpSessionsUp(node.bgpSessionsUp()).build();
     }
 
     static BgpPeer message(PeerStatus peer) {

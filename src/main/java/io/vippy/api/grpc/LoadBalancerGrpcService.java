@@ -21,7 +21,11 @@ import io.vippy.api.grpc.v1.RemoveBackendRequest;
 import io.vippy.api.grpc.v1.RemoveBackendResponse;
 import io.vippy.api.grpc.v1.UpdateBackendRequest;
 import io.vippy.api.grpc.v1.WatchLoadBalancersRequest;
+import io.vippy.api.grpc.v1.ListNodesRequest;
+import io.vippy.api.grpc.v1.ListNodesResponse;
+import io.vippy.core.ClusterNodes;
 import io.vippy.core.RouteAnnouncer;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /** {@code vippy.v1.LoadBalancerService}: thin, every call goes to the core's service on a worker thread. */
@@ -29,10 +33,12 @@ import java.util.function.Supplier;
 public class LoadBalancerGrpcService implements LoadBalancerService {
     private final io.vippy.core.LoadBalancerService service;
     private final RouteAnnouncer announcer;
+    private final ClusterNodes cluster;
 
-    LoadBalancerGrpcService(io.vippy.core.LoadBalancerService service, RouteAnnouncer announcer) {
+    LoadBalancerGrpcService(io.vippy.core.LoadBalancerService service, RouteAnnouncer announcer, ClusterNodes cluster) {
         this.service = service;
         this.announcer = announcer;
+        this.cluster = cluster;
     }
 
     @Override
@@ -84,7 +90,8 @@ public class LoadBalancerGrpcService implements LoadBalancerService {
 
     @Override
     public Multi<LoadBalancerEvent> watchLoadBalancers(WatchLoadBalancersRequest request) {
-        return service.watch()
+        OptionalLong from = request.hasFromRevision() ? OptionalLong.of(request.getFromRevision()) : OptionalLong.empty();
+        return service.watch(from)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(GrpcMessages::message);
     }
@@ -93,6 +100,13 @@ public class LoadBalancerGrpcService implements LoadBalancerService {
     public Uni<ListBgpPeersResponse> listBgpPeers(ListBgpPeersRequest request) {
         return call(() -> ListBgpPeersResponse.newBuilder()
                 .addAllPeers(announcer.peers().stream().map(GrpcMessages::message).toList())
+                .build());
+    }
+
+    @Override
+    public Uni<ListNodesResponse> listNodes(ListNodesRequest request) {
+        return call(() -> ListNodesResponse.newBuilder()
+                .addAllNodes(cluster.nodes().stream().map(GrpcMessages::message).toList())
                 .build());
     }
 

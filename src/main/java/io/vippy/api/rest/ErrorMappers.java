@@ -1,5 +1,6 @@
 package io.vippy.api.rest;
 
+import io.vippy.core.StoreUnavailableException;
 import io.vippy.core.model.ConflictException;
 import io.vippy.core.model.NotFoundException;
 import io.vippy.core.model.UnprocessableException;
@@ -34,6 +35,12 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response unprocessable(UnprocessableException e) {
         return error(422, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response storeUnavailable(StoreUnavailableException e) {
+        return error(Response.Status.SERVICE_UNAVAILABLE, "the change was not made: " + e.getMessage()
+                + "; reads still answer from what this node holds, try the change again once the store is back.");
     }
 
     @ServerExceptionMapper

@@ -7,7 +7,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vippy.core.AddressBinder;
 import io.vippy.core.AddressProvider;
 import io.vippy.core.Dataplane;
+import io.vippy.core.FencedWriteException;
 import io.vippy.core.KernelExecutor;
+import io.vippy.core.Leadership;
 import io.vippy.core.LoadBalancerRegistry;
 import io.vippy.core.RealServer;
 import io.vippy.core.Route;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +43,11 @@ import org.jboss.logging.Logger;
  * unprogram service, unbind address, release address, forget. Every step is idempotent, so a pass can always
  * be run again: after a change, after a transient failure (with backoff), and for everything stored at start-up. Passes for one load balancer
  * never overlap; a change during a pass runs one more pass afterwards.
+ *
+ * <p>In a cluster every node brings every load balancer up on its own host, while reserving and releasing addresses
+ * (and forgetting a deleted load balancer) is the leader's: a node that does not lead leaves a load balancer without
+ * an address PENDING until the leader's address arrives through the store, and after its own teardown leaves a
+ * deleted one to the leader. Gaining the lead re-runs every pass, so nothing waits on a leader that died.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -53,13 +61,17 @@ public class Reconciler {
     private final RouteTable routes;
     private final VippyConfig config;
     private final MeterRegistry meters;
+    private final Leadership leadership;
+    /** What this node's host serves, per load balancer: what a teardown undoes, even after the record is gone. */
+    private final Map<UUID, LoadBalancer> programmed = new ConcurrentHashMap<>();
     private final Map<UUID, PassSlot> slots = new ConcurrentHashMap<>();
     private final Set<UUID> beforeStart = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
     private volatile boolean stopped;
 
     Reconciler(LoadBalancerRegistry registry, AddressProvider addresses, AddressBinder binder, Dataplane dataplane,
-            KernelExecutor kernel, RouteAnnouncer announcer, VippyConfig config, MeterRegistry meters) {
+            KernelExecutor kernel, RouteAnnouncer announcer, VippyConfig config, MeterRegistry meters,
+            Leadership leadership) {
         this.registry = registry;
         this.addresses = addresses;
         this.binder = binder;
@@ -68,6 +80,7 @@ public class Reconciler {
         this.routes = new RouteTable(announcer);
         this.config = config;
         this.meters = meters;
+        this.leadership = leadership;
     }
 
     /** Per load balancer: whether a pass runs, whether another is owed, and how many failed in a row. */
@@ -83,20 +96,49 @@ public class Reconciler {
      * (peers kept those routes through the restart, and status is not stored), then reconcile everything.
      */
     public Uni<Void> start(Collection<LoadBalancer> stored) {
+        registry.onStoreChange(this::trigger);
+        leadership.onChange(this::leadershipChanged);
         List<LoadBalancer> live = stored.stream()
                 .filter(lb -> lb.address() != null && lb.status() != LoadBalancerStatus.DELETING)
                 .toList();
         List<VirtualService> desired = live.stream().map(Reconciler::virtualService).toList();
         List<Route> advertised = live.stream().map(lb -> Route.of(lb.address())).toList();
-        return addresses.restore(stored)
+        Uni<Void> adopt = leadership.isLeader() ? addresses.restore(stored) : Uni.createFrom().voidItem();
+        return adopt
                 .chain(() -> onKernel(() -> dataplane.sync(desired)))
                 .invoke(() -> {
+                    live.forEach(lb -> programmed.put(lb.uuid(), lb));
                     routes.restore(advertised);
                     started = true;
                     stored.forEach(lb -> trigger(lb.uuid()));
                     beforeStart.forEach(this::trigger);
                     beforeStart.clear();
                 });
+    }
+
+    /**
+     * Gaining the lead: the provider adopts what the stored load balancers hold (and resumes its background work),
+     * then every load balancer gets a pass, so allocations and releases left by the last leader are done. Losing it:
+     * the provider stands by.
+     */
+    private void leadershipChanged(boolean leading) {
+        if (!leading) {
+            addresses.standBy();
+            return;
+        }
+        addresses.restore(registry.list()).subscribe().with(
+                ok -> registry.list().forEach(lb -> trigger(lb.uuid())),
+                failure -> {
+                    LOG.errorf("leading now, but the address provider could not adopt the stored addresses: %s; "
+                            + "retrying", failure.getMessage());
+                    Uni.createFrom().voidItem().onItem().delayIt().by(Backoff.delay(1))
+                            .subscribe().with(x -> leadershipChanged(leadership.isLeader()));
+                });
+    }
+
+    /** How many load balancers this node's host serves now. */
+    public int programmedCount() {
+        return programmed.size();
     }
 
     /** Stops starting passes; what runs finishes. Kernel state stays as it is. */
@@ -139,7 +181,7 @@ public class Reconciler {
         }
         if (again) {
             runPass(uuid, slot);
-        } else if (failure != null && !(failure instanceof PermanentFailure)) {
+        } else if (failure != null && !(failure instanceof PermanentFailure) && !(failure instanceof AwaitingLeader)) {
             Duration delay = Backoff.delay(slot.failures);
             LOG.debugf("load balancer %s: retry %d in %d ms", uuid, slot.failures, delay.toMillis());
             Uni.createFrom().voidItem().onItem().delayIt().by(delay).subscribe().with(x -> trigger(uuid));
@@ -149,10 +191,16 @@ public class Reconciler {
     }
 
     private Uni<Void> pass(UUID uuid) {
-        return onWorker(() -> registry.get(uuid))
-                .chain(found -> found.map(lb -> lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb) : bringUp(lb))
-                        .orElse(Uni.createFrom().voidItem())
-                        .onFailure().call(failure -> recordFailure(uuid, failure)));
+        return onWorker(() -> registry.get(uuid)).chain(found -> {
+            if (found.isEmpty()) {
+                // Deleted while this node still serves it (its teardown was missed): undo what is here.
+                return Optional.ofNullable(programmed.get(uuid)).map(this::removeFromHost)
+                        .orElse(Uni.createFrom().voidItem());
+            }
+            LoadBalancer lb = found.get();
+            return (lb.status() == LoadBalancerStatus.DELETING ? tearDown(lb) : bringUp(lb))
+                    .onFailure().call(failure -> recordFailure(uuid, failure));
+        });
     }
 
     private Uni<Void> bringUp(LoadBalancer lb) {
@@ -163,25 +211,45 @@ public class Reconciler {
                 .chain(this::markUp);
     }
 
+    /** This host's part of a teardown on every node; then the leader releases the address and forgets it. */
     private Uni<Void> tearDown(LoadBalancer lb) {
+        Uni<Void> onHost = lb.address() == null ? Uni.createFrom().voidItem() : removeFromHost(lb);
+        return onHost.chain(() -> {
+            if (!leadership.isLeader()) {
+                return Uni.createFrom().failure(new AwaitingLeader("removed from this node; the leader ("
+                        + leaderName() + ") releases its address"));
+            }
+            return lb.address() == null ? forget(lb) : releaseAddress(lb, lb.address()).chain(() -> forget(lb));
+        });
+    }
+
+    /** Drain route, withdraw route, unprogram service, unbind address: what this host does for it, undone. */
+    private Uni<Void> removeFromHost(LoadBalancer lb) {
         InetAddress address = lb.address();
-        if (address == null) {
-            return forget(lb);
-        }
         return drainRoute(address)
                 .chain(() -> withdrawRoute(address))
                 .chain(() -> unprogramService(lb))
                 .chain(() -> unbindAddress(address))
-                .chain(() -> releaseAddress(lb, address))
-                .chain(() -> forget(lb));
+                .invoke(() -> programmed.remove(lb.uuid()));
     }
 
+    /** The leader reserves; a node that does not lead waits for the address to arrive through the store. */
     private Uni<LoadBalancer> allocateAddress(LoadBalancer lb) {
         if (lb.address() != null) {
             return Uni.createFrom().item(lb);
         }
+        if (!leadership.isLeader()) {
+            return Uni.createFrom().failure(new AwaitingLeader("waiting for the leader (" + leaderName()
+                    + ") to reserve an address"));
+        }
         return timed("allocateAddress", addresses.allocate(lb.uuid(), lb.ipFamily()))
-                .chain(address -> onWorker(() -> registry.update(lb.uuid(), current -> current.withAddress(address))));
+                .chain(address -> onWorker(() -> registry.updateAsLeader(lb.uuid(),
+                        current -> current.address() != null ? current : current.withAddress(address))))
+                .onFailure(FencedWriteException.class).transform(lost -> new AwaitingLeader(lost.getMessage()));
+    }
+
+    private String leaderName() {
+        return leadership.leader().orElse("none elected yet");
     }
 
     private Uni<Void> bindAddress(LoadBalancer lb) {
@@ -189,7 +257,8 @@ public class Reconciler {
     }
 
     private Uni<Void> programService(LoadBalancer lb) {
-        return timed("programService", onKernel(() -> dataplane.program(virtualService(lb))));
+        return timed("programService", onKernel(() -> dataplane.program(virtualService(lb))))
+                .invoke(() -> programmed.put(lb.uuid(), lb));
     }
 
     private Uni<Void> announceRoute(LoadBalancer lb) {
@@ -244,20 +313,28 @@ public class Reconciler {
     }
 
     private Uni<Void> forget(LoadBalancer lb) {
-        return onWorker(() -> {
+        return Reconciler.<Void>onWorker(() -> {
             registry.remove(lb.uuid());
             return null;
-        });
+        }).onFailure(FencedWriteException.class).transform(lost -> new AwaitingLeader(lost.getMessage()));
     }
 
     /** Shows the failure on the load balancer: FAILED when retrying cannot help, else the retry to come. */
     private Uni<Void> recordFailure(UUID uuid, Throwable failure) {
         String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
         boolean permanent = failure instanceof PermanentFailure;
-        LOG.warnf("load balancer %s: %s%s", uuid, reason, permanent ? "" : " (will retry)");
+        boolean waiting = failure instanceof AwaitingLeader;
+        if (waiting) {
+            LOG.debugf("load balancer %s: %s", uuid, reason);
+        } else {
+            LOG.warnf("load balancer %s: %s%s", uuid, reason, permanent ? "" : " (will retry)");
+        }
         return onWorker(() -> registry.get(uuid).map(lb -> registry.update(uuid, current -> {
             if (current.status() == LoadBalancerStatus.DELETING) {
-                return current.withStatus(LoadBalancerStatus.DELETING, "teardown failed, retrying: " + reason);
+                return current.withStatus(LoadBalancerStatus.DELETING, waiting ? reason : "teardown failed, retrying: " + reason);
+            }
+            if (waiting) {
+                return current.withStatus(LoadBalancerStatus.PENDING, reason);
             }
             return permanent
                     ? current.withStatus(LoadBalancerStatus.FAILED, reason)

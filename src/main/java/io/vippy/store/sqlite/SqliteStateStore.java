@@ -1,10 +1,15 @@
 package io.vippy.store.sqlite;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vippy.core.StateStore;
+import io.vippy.core.StoreChange;
+import io.vippy.core.StoreConflictException;
+import io.vippy.core.StoreListener;
+import io.vippy.core.StoreSnapshot;
+import io.vippy.core.StoreUnavailableException;
+import io.vippy.core.StoredLoadBalancer;
+import io.vippy.core.model.InvalidConfigException;
 import io.vippy.core.model.LoadBalancer;
+import io.vippy.store.LoadBalancerDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,100 +19,233 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.sqlite.JDBC;
 
 /**
- * Load balancers in an embedded SQLite database, one JSON document per load balancer. Write-ahead log with
- * {@code synchronous=FULL}: a write has reached the disk when {@link #put} returns, so neither
- * {@code kill -9} nor a power cut loses what the API acknowledged. One connection, used under this
- * object's lock: writes are small and SQLite serialises them anyway.
+ * Load balancers in an embedded SQLite database, one document per load balancer with the revision of its last
+ * write, and the store's revision counter. Write-ahead log with {@code synchronous=FULL}: a write has reached the
+ * disk when {@link #put} returns, so neither {@code kill -9} nor a power cut loses what the API acknowledged. One
+ * connection, used under this object's lock; the watcher hears of each write under that lock too, so it sees
+ * them in revision order, before the writer returns.
  */
 public final class SqliteStateStore implements StateStore, AutoCloseable {
-    static final String FILE_NAME = "vippy.db";
-    private static final int SCHEMA_VERSION = 1;
+    public static final String FILE_NAME = "vippy.db";
+    /** 1: documents only (Vippy 0.1); 2: a revision per document and for the store. */
+    private static final int SCHEMA_VERSION = 2;
 
     private final Connection connection;
-    private final ObjectMapper json;
+    private final LoadBalancerDocument documents;
+    private long revision;
+    private StoreListener listener;
 
-    private SqliteStateStore(Connection connection, ObjectMapper json) {
+    private SqliteStateStore(Connection connection, LoadBalancerDocument documents, long revision) {
         this.connection = connection;
-        this.json = json;
+        this.documents = documents;
+        this.revision = revision;
     }
 
-    /** Opens (creating if needed) {@code dataDir/vippy.db}. */
-    public static SqliteStateStore open(Path dataDir, ObjectMapper json) {
+    /** Opens (creating or upgrading if needed) {@code dataDir/vippy.db}. */
+    public static SqliteStateStore open(Path dataDir, LoadBalancerDocument documents) {
+        Connection connection;
         try {
             Files.createDirectories(dataDir);
             // The driver directly, not DriverManager: its service lookup misses the driver under Quarkus's class loaders.
-            Connection connection = JDBC.createConnection("jdbc:sqlite:" + dataDir.resolve(FILE_NAME), new Properties());
+            connection = JDBC.createConnection("jdbc:sqlite:" + dataDir.resolve(FILE_NAME), new Properties());
+        } catch (Exception e) {
+            throw new InvalidConfigException("vippy.data-dir", "cannot open the state database in " + dataDir + ": "
+                    + e.getMessage());
+        }
+        try {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
                 statement.execute("PRAGMA synchronous=FULL");
                 statement.execute("PRAGMA busy_timeout=5000");
-                statement.execute("CREATE TABLE IF NOT EXISTS load_balancer ("
-                        + "uuid TEXT PRIMARY KEY, document TEXT NOT NULL)");
+            }
+            long revision = migrate(connection, dataDir);
+            return new SqliteStateStore(connection, documents, revision);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new InvalidConfigException("vippy.data-dir", "cannot open the state database in " + dataDir + ": "
+                    + e.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /** Creates the schema, or upgrades a version-1 database in place; returns the store's revision. */
+    private static long migrate(Connection connection, Path dataDir) throws SQLException {
+        int version = queryLong(connection, "PRAGMA user_version").intValue();
+        if (version > SCHEMA_VERSION) {
+            throw new InvalidConfigException("vippy.data-dir", dataDir.resolve(FILE_NAME) + " has schema version "
+                    + version + ", newer than this Vippy reads (" + SCHEMA_VERSION + "); run a Vippy at least as new");
+        }
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS load_balancer (uuid TEXT PRIMARY KEY, document TEXT NOT NULL)");
+            if (version < 2) {
+                if (!hasColumn(connection, "load_balancer", "revision")) {
+                    statement.execute("ALTER TABLE load_balancer ADD COLUMN revision INTEGER NOT NULL DEFAULT 0");
+                }
+                statement.execute("CREATE TABLE IF NOT EXISTS store_revision (revision INTEGER NOT NULL)");
+                // Number the rows a 0.1 database holds, so that each has a revision to compare.
+                statement.execute("UPDATE load_balancer SET revision = rowid WHERE revision = 0");
+                statement.execute("DELETE FROM store_revision");
+                statement.execute("INSERT INTO store_revision SELECT coalesce(max(revision), 0) FROM load_balancer");
                 statement.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             }
-            return new SqliteStateStore(connection,
-                    json.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot open the state database in " + dataDir + ": " + e.getMessage(), e);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
+        return queryLong(connection, "SELECT revision FROM store_revision");
     }
 
     @Override
-    public synchronized List<LoadBalancer> loadAll() {
-        List<LoadBalancer> all = new ArrayList<>();
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public synchronized StoreSnapshot load() {
+        List<StoredLoadBalancer> all = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT uuid, document FROM load_balancer")) {
+                ResultSet rows = statement.executeQuery("SELECT uuid, document, revision FROM load_balancer ORDER BY revision")) {
             while (rows.next()) {
-                all.add(decode(rows.getString(1), rows.getString(2)));
+                all.add(new StoredLoadBalancer(documents.decode(rows.getString(1), rows.getString(2)), rows.getLong(3)));
             }
-            return all;
+            return new StoreSnapshot(all, revision);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the state database: " + e.getMessage(), e);
+            throw new StoreUnavailableException("cannot read the state database: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public synchronized void put(LoadBalancer loadBalancer) {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO load_balancer(uuid, document) VALUES(?, ?) "
-                        + "ON CONFLICT(uuid) DO UPDATE SET document = excluded.document")) {
-            statement.setString(1, loadBalancer.uuid().toString());
-            statement.setString(2, json.writeValueAsString(loadBalancer));
-            statement.executeUpdate();
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("cannot write load balancer " + loadBalancer.uuid() + ": " + e.getMessage(), e);
-        }
+    public synchronized long put(LoadBalancer loadBalancer, long expectedRevision, boolean fenced) {
+        UUID uuid = loadBalancer.uuid();
+        long written = write(uuid, expectedRevision, statement -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    "INSERT INTO load_balancer(uuid, document, revision) VALUES(?, ?, ?) "
+                            + "ON CONFLICT(uuid) DO UPDATE SET document = excluded.document, revision = excluded.revision")) {
+                upsert.setString(1, uuid.toString());
+                upsert.setString(2, documents.encode(loadBalancer));
+                upsert.setLong(3, statement);
+                upsert.executeUpdate();
+            }
+        });
+        notifyListener(new StoreChange(uuid, loadBalancer.durableState(), written));
+        return written;
     }
 
     @Override
-    public synchronized void delete(UUID uuid) {
-        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM load_balancer WHERE uuid = ?")) {
-            statement.setString(1, uuid.toString());
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot delete load balancer " + uuid + ": " + e.getMessage(), e);
-        }
+    public synchronized long delete(UUID uuid, long expectedRevision, boolean fenced) {
+        long written = write(uuid, expectedRevision, statement -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM load_balancer WHERE uuid = ?")) {
+                delete.setString(1, uuid.toString());
+                delete.executeUpdate();
+            }
+        });
+        notifyListener(new StoreChange(uuid, null, written));
+        return written;
     }
 
-    private LoadBalancer decode(String uuid, String document) {
+    /** One write of a document, compared and numbered, in one transaction. */
+    private interface RowWrite {
+        void run(long newRevision) throws SQLException;
+    }
+
+    private long write(UUID uuid, long expectedRevision, RowWrite rowWrite) {
         try {
-            return json.readValue(document, LoadBalancer.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored load balancer " + uuid + " is unreadable: " + e.getOriginalMessage(), e);
+            connection.setAutoCommit(false);
+            try {
+                long stored = storedRevision(uuid);
+                if (stored != expectedRevision) {
+                    throw new StoreConflictException("load balancer " + uuid + " was changed meanwhile (revision "
+                            + stored + ", not " + expectedRevision + ")");
+                }
+                long next = revision + 1;
+                rowWrite.run(next);
+                try (PreparedStatement bump = connection.prepareStatement("UPDATE store_revision SET revision = ?")) {
+                    bump.setLong(1, next);
+                    bump.executeUpdate();
+                }
+                connection.commit();
+                revision = next;
+                return next;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot write load balancer " + uuid + " to the state database: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private long storedRevision(UUID uuid) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT revision FROM load_balancer WHERE uuid = ?")) {
+            select.setString(1, uuid.toString());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getLong(1) : 0;
+            }
+        }
+    }
+
+    @Override
+    public synchronized void watch(long fromRevision, StoreListener newListener) {
+        if (fromRevision < revision) {
+            newListener.reset(load());
+        }
+        this.listener = newListener;
+    }
+
+    private void notifyListener(StoreChange change) {
+        if (listener != null) {
+            listener.changed(change);
+        }
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
+    private static Long queryLong(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            return row.next() ? row.getLong(1) : 0L;
+        }
+    }
+
+    private static boolean hasColumn(Connection connection, String table, String column) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rows.next()) {
+                if (column.equals(rows.getString("name"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Already failing: the first error is the one to report.
         }
     }
 
     @Override
     public synchronized void close() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // Closing at shutdown: the data is committed already.
-        }
+        closeQuietly(connection);
     }
 }

@@ -1,66 +1,71 @@
 package io.vippy.store.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vippy.core.model.Backend;
-import io.vippy.core.model.BackendHealth;
-import io.vippy.core.model.HealthCheckSpec;
-import io.vippy.core.model.IpFamily;
-import io.vippy.core.model.LoadBalancer;
-import io.vippy.core.model.LoadBalancerStatus;
-import io.vippy.core.model.Protocol;
-import io.vippy.core.model.Scheduler;
-import java.net.InetAddress;
+import io.vippy.core.StateStore;
+import io.vippy.core.StoredLoadBalancer;
+import io.vippy.core.model.InvalidConfigException;
+import io.vippy.store.StateStoreContract;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.JDBC;
 
-class SqliteStateStoreTest {
+class SqliteStateStoreTest extends StateStoreContract {
     @TempDir
     Path dataDir;
+    private final List<SqliteStateStore> opened = new ArrayList<>();
 
-    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+    @Override
+    protected StateStore open() {
+        return reopen();
+    }
 
-    private static LoadBalancer sample() throws Exception {
-        Backend backend = new Backend(UUID.randomUUID(), InetAddress.getByName("2001:db8::25"), 6443, 3,
-                BackendHealth.HEALTHY);
-        return new LoadBalancer(UUID.randomUUID(), "test loadbalancer", 6443, Protocol.UDP, Scheduler.MH, IpFamily.IPV6,
-                new HealthCheckSpec(HealthCheckSpec.Type.HTTP, "/healthz", 500, 200, 1, 2),
-                InetAddress.getByName("2001:db8:ffff::1"), List.of(backend), LoadBalancerStatus.ACTIVE, "");
+    @Override
+    protected StateStore reopen() {
+        SqliteStateStore store = SqliteStateStore.open(dataDir, DOCUMENTS);
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(SqliteStateStore::close);
+    }
+
+    /** A database as Vippy 0.1 wrote it (schema 1, the record itself as the document) is upgraded in place. */
+    @Test
+    void aVersionOneDatabaseIsUpgradedAndItsRecordsRead() throws Exception {
+        String legacy = Files.readString(Path.of("src/test/resources/store/legacy-0.1-record.json"));
+        try (Connection connection = JDBC.createConnection("jdbc:sqlite:" + dataDir.resolve("vippy.db"), new Properties());
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE load_balancer (uuid TEXT PRIMARY KEY, document TEXT NOT NULL)");
+            statement.execute("INSERT INTO load_balancer VALUES ('087fcb0f-8e07-4123-a32f-e8e83a281023', '"
+                    + legacy.replace("'", "''") + "')");
+            statement.execute("PRAGMA user_version=1");
+        }
+        List<StoredLoadBalancer> stored = reopen().load().loadBalancers();
+        assertEquals(1, stored.size());
+        assertEquals("test loadbalancer", stored.get(0).loadBalancer().name());
+        assertEquals("203.0.113.1", stored.get(0).loadBalancer().address().getHostAddress());
+        assertEquals(1, stored.get(0).revision(), "numbered on the upgrade");
     }
 
     @Test
-    void whatIsPutSurvivesReopening() throws Exception {
-        LoadBalancer lb = sample();
-        LoadBalancer pending = new LoadBalancer(UUID.randomUUID(), "pending", 80, Protocol.TCP, Scheduler.RR,
-                IpFamily.IPV4, HealthCheckSpec.DEFAULT, null, List.of(), LoadBalancerStatus.PENDING, "");
-        try (SqliteStateStore store = SqliteStateStore.open(dataDir, json)) {
-            store.put(lb);
-            store.put(pending);
+    void aDatabaseOfANewerSchemaIsRefusedWithOneLine() throws Exception {
+        try (Connection connection = JDBC.createConnection("jdbc:sqlite:" + dataDir.resolve("vippy.db"), new Properties());
+                Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA user_version=99");
         }
-        try (SqliteStateStore store = SqliteStateStore.open(dataDir, json)) {
-            List<LoadBalancer> all = store.loadAll();
-            assertEquals(2, all.size());
-            assertTrue(all.contains(lb), "round trip changed " + lb + " into " + all);
-            assertTrue(all.contains(pending));
-        }
-    }
-
-    @Test
-    void putReplacesAndDeleteRemoves() throws Exception {
-        LoadBalancer lb = sample();
-        try (SqliteStateStore store = SqliteStateStore.open(dataDir, json)) {
-            store.put(lb);
-            LoadBalancer changed = lb.withStatus(LoadBalancerStatus.DELETING, "");
-            store.put(changed);
-            assertEquals(List.of(changed), store.loadAll());
-            store.delete(lb.uuid());
-            store.delete(lb.uuid());
-            assertEquals(List.of(), store.loadAll());
-        }
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class, this::reopen);
+        assertEquals("vippy.data-dir", refused.property());
     }
 }

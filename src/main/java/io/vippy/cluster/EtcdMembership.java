@@ -1,0 +1,226 @@
+package io.vippy.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.vippy.core.Leadership;
+import io.vippy.store.etcd.EtcdKeyspace;
+import io.vippy.store.etcd.EtcdUnreachableException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * This node's membership of the cluster, on one lease: its registration ({@code nodes/<name>}) and, when it wins
+ * the election, the leader key ({@code leader}), both deleted by etcd when the lease runs out. One thread ticks every
+ * third of the lease's time to live: renew the lease, refresh the registration, check or claim the leader key.
+ *
+ * <p>The leader claim is valid while etcd holds the key this node created (its create revision is the fence every
+ * leader write compares). This node also stops counting itself leader, by the monotonic clock, a third of the time
+ * to live before the lease could have run out since the last renewal it sent, so a paused or cut-off leader stops
+ * acting before another can be elected; etcd's refusal of its fenced writes covers what was already under way.
+ */
+final class EtcdMembership implements Leadership, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EtcdMembership.class);
+
+    private final EtcdKeyspace keyspace;
+    private final KV kv;
+    private final Lease leases;
+    private final String nodeName;
+    private final Supplier<NodeRecord> record;
+    private final LongSupplier appliedRevision;
+    private final ObjectMapper json;
+    private final long ttlNanos;
+    private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "vippy-cluster-membership");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private long leaseId;
+    /** Monotonic time until which the lease surely lives: send time of the last successful renewal plus its TTL. */
+    private volatile long leaseValidUntil;
+    private volatile String leaderName;
+    private NodeRecord registered;
+    private boolean leading;
+    private Watch.Watcher leaderWatch;
+
+    EtcdMembership(EtcdKeyspace keyspace, String nodeName, Supplier<NodeRecord> record, LongSupplier appliedRevision,
+            ObjectMapper json) {
+        this.keyspace = keyspace;
+        this.kv = keyspace.client().getKVClient();
+        this.leases = keyspace.client().getLeaseClient();
+        this.nodeName = nodeName;
+        this.record = record;
+        this.appliedRevision = appliedRevision;
+        this.json = json;
+        this.ttlNanos = keyspace.leaseTtl().toNanos();
+    }
+
+    /** Joins at once (register, campaign) and then keeps ticking; a failure now is retried by the ticks. */
+    void start() {
+        long tickMillis = Math.max(200, keyspace.leaseTtl().toMillis() / 3);
+        ticker.scheduleWithFixedDelay(this::tick, 0, tickMillis, TimeUnit.MILLISECONDS);
+        leaderWatch = keyspace.client().getWatchClient().watch(keyspace.key("leader"), WatchOption.DEFAULT,
+                Watch.listener(response -> {
+                    if (response.getEvents().stream().anyMatch(e -> e.getEventType() == WatchEvent.EventType.DELETE)) {
+                        ticker.execute(this::tick); // the leader is gone: campaign now, not at the next tick
+                    }
+                }, failure -> LOG.debugf("leader watch ended: %s", failure.getMessage())));
+    }
+
+    @Override
+    public boolean isLeader() {
+        return keyspace.fence().claimRevision() != 0 && System.nanoTime() < leaseValidUntil - ttlNanos / 3;
+    }
+
+    @Override
+    public Optional<String> leader() {
+        return Optional.ofNullable(leaderName);
+    }
+
+    @Override
+    public void onChange(Consumer<Boolean> listener) {
+        listeners.add(listener);
+    }
+
+    private void tick() {
+        try {
+            renewLease();
+            register();
+            elect();
+        } catch (EtcdUnreachableException e) {
+            LOG.debugf("cluster membership: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cluster membership tick failed");
+        }
+        announceLeadership();
+    }
+
+    private void renewLease() {
+        long sent = System.nanoTime();
+        if (leaseId == 0) {
+            leaseId = keyspace.await(leases.grant(keyspace.leaseTtl().toSeconds()), "a lease grant").getID();
+            leaseValidUntil = sent + ttlNanos;
+            registered = null;
+            return;
+        }
+        LeaseKeepAliveResponse renewed = keyspace.await(leases.keepAliveOnce(leaseId), "a lease renewal");
+        if (renewed.getTTL() <= 0) {
+            LOG.warnf("this node's lease ran out while etcd could not be reached: registering again");
+            leaseId = 0;
+            keyspace.fence().released();
+            renewLease();
+            return;
+        }
+        leaseValidUntil = sent + TimeUnit.SECONDS.toNanos(renewed.getTTL());
+    }
+
+    /** Writes the registration when it is new or what it says has changed. */
+    private void register() {
+        NodeRecord now = record.get();
+        if (now.equals(registered)) {
+            return;
+        }
+        try {
+            keyspace.await(kv.put(keyspace.key("nodes/" + nodeName), EtcdKeyspace.bytes(json.writeValueAsString(now)),
+                    PutOption.builder().withLeaseId(leaseId).build()), "the node registration");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (registered == null) {
+            LOG.infof("registered as node %s in the cluster under %s", nodeName, keyspace.prefix());
+        }
+        registered = now;
+    }
+
+    /** Keeps the claim while etcd holds this node's key; claims the key when nobody holds it. */
+    private void elect() {
+        ByteSequence leaderKey = keyspace.key("leader");
+        TxnResponse response = keyspace.await(kv.txn()
+                .If(new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(leaderKey, EtcdKeyspace.bytes(nodeName), PutOption.builder().withLeaseId(leaseId).build()))
+                .Else(Op.get(leaderKey, GetOption.DEFAULT))
+                .commit(), "the leader election");
+        if (response.isSucceeded()) {
+            long claim = response.getHeader().getRevision();
+            awaitApplied(claim);
+            keyspace.fence().claimed(claim);
+            leaderName = nodeName;
+            LOG.infof("node %s leads the cluster (leader key revision %d)", nodeName, claim);
+            return;
+        }
+        KeyValue holder = response.getGetResponses().get(0).getKvs().get(0);
+        leaderName = EtcdKeyspace.text(holder.getValue());
+        long claim = keyspace.fence().claimRevision();
+        if (claim != 0 && holder.getCreateRevision() != claim) {
+            LOG.warnf("node %s lost the lead to %s", nodeName, leaderName);
+            keyspace.fence().released();
+        }
+    }
+
+    /**
+     * A new leader must know every address the last one wrote before it reserves one: wait (bounded) until this
+     * node's view has reached the revision of the claim.
+     */
+    private void awaitApplied(long revision) {
+        long deadline = System.nanoTime() + keyspace.leaseTtl().toNanos();
+        while (appliedRevision.getAsLong() < revision && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Tells the listeners when leading (claim held and surely valid) changed since the last tick. */
+    private void announceLeadership() {
+        boolean now = isLeader();
+        if (now != leading) {
+            leading = now;
+            if (!now) {
+                LOG.warnf("node %s stops acting as leader", nodeName);
+            }
+            listeners.forEach(listener -> listener.accept(now));
+        }
+    }
+
+    /** Leaves at once: revoking the lease deletes the registration and the leader key, so another node leads now. */
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        if (leaderWatch != null) {
+            leaderWatch.close();
+        }
+        keyspace.fence().released();
+        if (leaseId != 0) {
+            try {
+                keyspace.await(leases.revoke(leaseId), "the lease revocation");
+            } catch (EtcdUnreachableException e) {
+                LOG.infof("could not revoke this node's lease (%s); it runs out by itself", e.getMessage());
+            }
+        }
+    }
+}

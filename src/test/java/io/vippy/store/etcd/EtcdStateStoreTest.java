@@ -1,0 +1,174 @@
+package io.vippy.store.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vippy.core.FencedWriteException;
+import io.vippy.core.StateStore;
+import io.vippy.core.StoredLoadBalancer;
+import io.vippy.core.model.InvalidConfigException;
+import io.vippy.core.model.LoadBalancer;
+import io.vippy.store.StateStoreContract;
+import io.vippy.store.sqlite.SqliteStateStore;
+import io.vippy.testing.EtcdMember;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store contract against a real etcd (one member on loopback), plus what only a shared store has. */
+class EtcdStateStoreTest extends StateStoreContract {
+    private static EtcdMember etcd;
+    private static Path etcdDir;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private String prefix;
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeAll
+    static void startEtcd() throws Exception {
+        etcdDir = Files.createTempDirectory("vippy-etcd-store");
+        etcd = EtcdMember.single(etcdDir);
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    static EtcdConfig config(String endpoints, String prefix) {
+        return new EtcdConfig() {
+            @Override
+            public Optional<String> endpoints() {
+                return Optional.of(endpoints);
+            }
+
+            @Override
+            public String prefix() {
+                return prefix;
+            }
+
+            @Override
+            public Duration leaseTtl() {
+                return Duration.ofSeconds(3);
+            }
+
+            @Override
+            public Duration requestTimeout() {
+                return Duration.ofSeconds(5);
+            }
+        };
+    }
+
+    private EtcdKeyspace keyspace() {
+        EtcdKeyspace keyspace = EtcdKeyspace.open(config(etcd.clientUrl(), prefix));
+        opened.add(keyspace);
+        return keyspace;
+    }
+
+    private EtcdStateStore store(EtcdKeyspace keyspace) {
+        EtcdStateStore store = EtcdStores.open(keyspace, DOCUMENTS, new SimpleMeterRegistry(), dataDir, "node-a");
+        opened.add(0, store);
+        return store;
+    }
+
+    @Override
+    protected StateStore open() {
+        prefix = "/vippy-test/" + UUID.randomUUID() + "/";
+        return reopen();
+    }
+
+    @Override
+    protected StateStore reopen() {
+        return store(keyspace());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void aFencedWriteCommitsOnlyWhileThisNodeHoldsTheLeaderKeyItClaimed() throws Exception {
+        open();
+        EtcdKeyspace keyspace = keyspace();
+        EtcdStateStore store = store(keyspace);
+        LoadBalancer lb = sample("fenced");
+        assertThrows(FencedWriteException.class, () -> store.put(lb, 0, true), "no claim, no leader write");
+        String leaderKey = keyspace.fence().leaderKey();
+        etcd.etcdctl("put", leaderKey, "node-a").orThrow();
+        long claim = Long.parseLong(etcd.etcdctl("get", leaderKey, "-w", "fields").orThrow().lines()
+                .filter(l -> l.startsWith("\"CreateRevision\"")).findFirst().orElseThrow().replaceAll("\\D", ""));
+        keyspace.fence().claimed(claim);
+        long written = store.put(lb, 0, true);
+        // Another node takes the lead: the key is deleted and created again.
+        etcd.etcdctl("del", leaderKey).orThrow();
+        etcd.etcdctl("put", leaderKey, "node-b").orThrow();
+        FencedWriteException refused = assertThrows(FencedWriteException.class, () -> store.put(lb, written, true));
+        assertTrue(refused.getMessage().contains("node-b"), refused.getMessage());
+        assertEquals(written, store.load().loadBalancers().get(0).revision(), "nothing was written");
+    }
+
+    @Test
+    void unreachableEndpointsAtStartUpAreOneLineNamingTheProperty() {
+        EtcdKeyspace nowhere = EtcdKeyspace.open(config("http://127.0.0.1:9", "/vippy/"));
+        opened.add(nowhere);
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class,
+                () -> EtcdStores.open(nowhere, DOCUMENTS, new SimpleMeterRegistry(), dataDir, "node-a"));
+        assertEquals("vippy.etcd.endpoints", refused.property());
+        assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
+    }
+
+    @Test
+    void badEndpointsAndPrefixesAreOneLineNamingTheProperty() {
+        assertEquals("vippy.etcd.endpoints", assertThrows(InvalidConfigException.class,
+                () -> EtcdKeyspace.open(config("etcd1:2379", "/vippy/"))).property());
+        assertEquals("vippy.etcd.prefix", assertThrows(InvalidConfigException.class,
+                () -> EtcdKeyspace.open(config(etcd.clientUrl(), "vippy"))).property());
+    }
+
+    @Test
+    void aPrefixHoldingSomethingElseIsRefused() {
+        open();
+        etcd.etcdctl("put", prefix + "meta/format", "not ours").orThrow();
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class, this::reopen);
+        assertEquals("vippy.etcd.prefix", refused.property());
+    }
+
+    @Test
+    void aOneNodeSqliteStateMovesIntoAnEmptyClusterOnceAndTheFileIsKept() throws Exception {
+        LoadBalancer lb = sample("moved up");
+        LoadBalancer other = sample("also moved");
+        try (SqliteStateStore sqlite = SqliteStateStore.open(dataDir, DOCUMENTS)) {
+            sqlite.put(lb, 0, false);
+            sqlite.put(other, 0, false);
+        }
+        StateStore store = open();
+        assertEquals(List.of(lb.durableState(), other.durableState()),
+                store.load().loadBalancers().stream().map(StoredLoadBalancer::loadBalancer).toList(),
+                "same uuids, addresses and backends");
+        assertTrue(Files.exists(dataDir.resolve("vippy.db.moved-to-etcd")), "the SQLite file is kept, renamed");
+        assertTrue(Files.notExists(dataDir.resolve("vippy.db")));
+        // A second node with its own (older) SQLite file does not copy it into a cluster that has a state.
+        try (SqliteStateStore sqlite = SqliteStateStore.open(dataDir, DOCUMENTS)) {
+            sqlite.put(sample("stale"), 0, false);
+        }
+        assertEquals(2, reopen().load().loadBalancers().size());
+        assertTrue(Files.exists(dataDir.resolve("vippy.db")), "left as it is");
+    }
+}
