@@ -4,22 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
- * A real three-member etcd cluster (Debian's {@code etcd-server} 3.4) on loopback with free ports, so that
- * Vippy JVMs in the root namespace reach it; data directories and logs in one temporary directory. Elections
- * are fast (heartbeat 100 ms, election timeout 1 s). Members are numbered 1 to 3. Closing (or the JVM
- * exiting) kills every member and removes the directory.
+ * A real three-member etcd cluster (Debian's {@code etcd-server} 3.4): three {@link EtcdMember}s on loopback with
+ * free ports, so that Vippy JVMs in the root namespace reach it; data directories and logs in one temporary
+ * directory. Elections are fast (heartbeat 100 ms, election timeout 1 s). Members are numbered 1 to 3. Closing
+ * (or the JVM exiting) kills every member and removes the directory.
  */
 public final class EtcdCluster implements AutoCloseable {
     public static final int SIZE = 3;
@@ -27,9 +26,7 @@ public final class EtcdCluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final int[] clientPorts = new int[SIZE];
-    private final int[] peerPorts = new int[SIZE];
-    private final Process[] processes = new Process[SIZE];
+    private final List<EtcdMember> members = new ArrayList<>();
     private final Thread downOnExit = new Thread(this::stopEverything, "etcd-down");
 
     private EtcdCluster(Path dir) {
@@ -39,7 +36,6 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Starts three members and waits until the cluster is healthy; tears down what it started if that fails. */
     public static EtcdCluster start() {
-        RootOnly.requireTool("etcd");
         RootOnly.requireTool("etcdctl");
         EtcdCluster cluster;
         try {
@@ -48,13 +44,11 @@ public final class EtcdCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            for (int i = 0; i < SIZE; i++) {
-                cluster.clientPorts[i] = freePort();
-                cluster.peerPorts[i] = freePort();
-            }
             for (int member = 1; member <= SIZE; member++) {
-                cluster.launch(member);
+                cluster.members.add(EtcdMember.prepare("e" + member, cluster.dir));
             }
+            String initialCluster = cluster.members.stream().map(EtcdMember::peerEntry).collect(Collectors.joining(","));
+            cluster.members.forEach(member -> member.start(initialCluster));
             cluster.awaitHealthy(START_TIMEOUT);
             return cluster;
         } catch (RuntimeException | AssertionError e) {
@@ -65,77 +59,56 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** The client URLs, comma-separated, as {@code vippy.etcd.endpoints} takes them. */
     public String endpoints() {
-        return IntStream.rangeClosed(1, SIZE).mapToObj(this::endpoint).collect(Collectors.joining(","));
+        return String.join(",", allEndpoints());
     }
 
-    public String endpoint(int member) {
-        return "http://127.0.0.1:" + clientPorts[member - 1];
-    }
-
-    public long pid(int member) {
-        return processes[member - 1].pid();
-    }
-
-    public boolean isRunning(int member) {
-        Process process = processes[member - 1];
-        return process != null && process.isAlive();
+    public EtcdMember member(int member) {
+        return members.get(member - 1);
     }
 
     /** SIGKILL: the member gets no chance to tell the others. */
     public void kill(int member) {
-        Process process = processes[member - 1];
-        process.destroyForcibly();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                throw new AssertionError("etcd member " + member + " survived SIGKILL for 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        member(member).kill();
     }
 
     /** SIGSTOP: the process stays, its sockets stay open, and it answers nothing. */
     public void pause(int member) {
-        signal(member, "STOP");
+        member(member).pause();
     }
 
     /** SIGCONT after {@link #pause}. */
     public void resume(int member) {
-        signal(member, "CONT");
+        member(member).resume();
     }
 
     /** Starts a killed member again with its data directory: it rejoins the cluster it was part of. */
     public void restart(int member) {
-        if (isRunning(member)) {
+        if (member(member).isRunning()) {
             throw new IllegalStateException("etcd member " + member + " is still running");
         }
-        launch(member);
+        member(member).restart();
     }
 
     /** The member the others follow, asked of each running member; empty while there is none (no quorum). */
     public Optional<Integer> leader() {
+        Map<String, Integer> byId = new HashMap<>();
+        String leaderId = null;
         for (int member = 1; member <= SIZE; member++) {
-            if (!isRunning(member)) {
+            if (!member(member).isRunning()) {
                 continue;
             }
-            Shell.Result status = etcdctl(Duration.ofSeconds(3), List.of(endpoint(member)), "endpoint", "status",
-                    "-w", "json");
+            Shell.Result status = member(member).etcdctl("endpoint", "status", "-w", "json");
             if (!status.ok()) {
                 continue;
             }
             JsonNode self = json(status.output()).path(0).path("Status");
-            String leaderId = self.path("leader").asText();
-            if (leaderId.isEmpty() || "0".equals(leaderId)) {
-                continue;
-            }
-            for (int candidate = 1; candidate <= SIZE; candidate++) {
-                if (leaderId.equals(memberId(candidate))) {
-                    return Optional.of(candidate);
-                }
+            byId.put(self.path("header").path("member_id").asText(), member);
+            String seen = self.path("leader").asText();
+            if (!seen.isEmpty() && !"0".equals(seen)) {
+                leaderId = seen;
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(leaderId == null ? null : byId.get(leaderId));
     }
 
     /** Waits until some member leads and returns it. */
@@ -156,7 +129,7 @@ public final class EtcdCluster implements AutoCloseable {
         long deadline = System.nanoTime() + atMost.toNanos();
         Shell.Result health;
         do {
-            health = etcdctl(Duration.ofSeconds(3), allEndpoints(), "endpoint", "health");
+            health = etcdctl("endpoint", "health");
             if (health.ok()) {
                 return;
             }
@@ -167,86 +140,30 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** etcdctl against every member, with a 2 s command timeout, e.g. {@code etcdctl("put", "k", "v")}. */
     public Shell.Result etcdctl(String... arguments) {
-        return etcdctl(Duration.ofSeconds(5), allEndpoints(), arguments);
-    }
-
-    private Shell.Result etcdctl(Duration timeout, List<String> endpoints, String... arguments) {
-        List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
-                "--dial-timeout=1s", "--command-timeout=2s"));
+        List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints(), "--dial-timeout=1s",
+                "--command-timeout=2s"));
         command.addAll(List.of(arguments));
-        return Shell.run(timeout, command.toArray(String[]::new));
+        return Shell.run(Duration.ofSeconds(5), command.toArray(String[]::new));
     }
 
     /** The end of every member's log, for failure messages. */
     public String logs() {
         StringBuilder text = new StringBuilder();
-        for (int member = 1; member <= SIZE; member++) {
-            try {
-                String log = Files.readString(log(member));
-                text.append("--- etcd member ").append(member).append(" ---\n")
-                        .append(log.length() <= 3000 ? log : log.substring(log.length() - 3000));
-            } catch (IOException e) {
-                text.append("--- etcd member ").append(member).append(": no log (").append(e).append(")\n");
-            }
+        for (EtcdMember member : members) {
+            String log = member.log();
+            text.append("--- etcd member ").append(member.name()).append(" ---\n")
+                    .append(log.length() <= 3000 ? log : log.substring(log.length() - 3000));
         }
         return text.toString();
     }
 
-    private String memberId(int member) {
-        Shell.Result status = etcdctl(Duration.ofSeconds(3), List.of(endpoint(member)), "endpoint", "status",
-                "-w", "json");
-        return status.ok() ? json(status.output()).path(0).path("Status").path("header").path("member_id").asText()
-                : "";
-    }
-
     private List<String> allEndpoints() {
-        return IntStream.rangeClosed(1, SIZE).mapToObj(this::endpoint).toList();
-    }
-
-    private void launch(int member) {
-        String initialCluster = IntStream.rangeClosed(1, SIZE)
-                .mapToObj(m -> "e" + m + "=http://127.0.0.1:" + peerPorts[m - 1]).collect(Collectors.joining(","));
-        String client = endpoint(member);
-        String peer = "http://127.0.0.1:" + peerPorts[member - 1];
-        // An existing data directory wins over --initial-cluster-state: a restarted member rejoins.
-        List<String> command = List.of("etcd", "--name", "e" + member, "--data-dir", dir.resolve("e" + member).toString(),
-                "--listen-client-urls", client, "--advertise-client-urls", client,
-                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
-                "--initial-cluster-token", "vippy-test-" + dir.getFileName(),
-                "--heartbeat-interval", "100", "--election-timeout", "1000");
-        try {
-            processes[member - 1] = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log(member).toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private Path log(int member) {
-        return dir.resolve("e" + member + ".log");
-    }
-
-    private void signal(int member, String signal) {
-        Shell.run("kill", "-" + signal, Long.toString(pid(member))).orThrow();
+        return members.stream().map(EtcdMember::clientUrl).toList();
     }
 
     private void stopEverything() {
-        for (Process process : processes) {
-            if (process != null && process.isAlive()) {
-                // A paused member ignores SIGTERM, not SIGKILL; nothing of it needs to survive.
-                process.destroyForcibly();
-            }
-        }
-        for (Process process : processes) {
-            if (process != null) {
-                try {
-                    process.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        // close() resumes a paused member before killing it.
+        members.forEach(EtcdMember::close);
         VippyTestEnvironment.deleteRecursively(dir);
     }
 
@@ -265,14 +182,6 @@ public final class EtcdCluster implements AutoCloseable {
             return JSON.readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException("etcdctl printed no JSON: " + text, e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
