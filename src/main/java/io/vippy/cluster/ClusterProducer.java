@@ -10,12 +10,14 @@ import io.vippy.core.LoadBalancerRegistry;
 import io.vippy.core.NodeIdentity;
 import io.vippy.core.NodeStatus;
 import io.vippy.core.RouteAnnouncer;
+import io.vippy.core.StateStore;
 import io.vippy.core.VippyConfig;
 import io.vippy.core.reconciler.Reconciler;
 import io.vippy.store.etcd.EtcdKeyspace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,16 +44,17 @@ public class ClusterProducer {
         return leadership;
     }
 
-    /** Built on first use, after the registry (whose revision a new leader waits for) and the store are up. */
+    /** Built on first use, after the registry (which a new leader refreshes from the store) and the store are up. */
     @Produces
     @Singleton
-    EtcdMembership membership(EtcdKeyspace keyspace, NodeIdentity node, LoadBalancerRegistry registry,
+    @Typed(EtcdMembership.class)
+    EtcdMembership membership(EtcdKeyspace keyspace, NodeIdentity node, LoadBalancerRegistry registry, StateStore store,
             Instance<Reconciler> reconciler, Dataplane dataplane, RouteAnnouncer announcer, ObjectMapper json) {
         String name = node.nodeName();
         EtcdMembership membership = new EtcdMembership(keyspace, name,
                 () -> new NodeRecord(name, node.nodeAddress(), version, dataplane.name(),
                         reconciler.get().programmedCount(), sessionsUp(announcer), startedAt),
-                registry::revision, json);
+                () -> registry.reset(store.load()), json);
         membership.start();
         return membership;
     }

@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -35,7 +34,9 @@ import org.jboss.logging.Logger;
  * the election, the leader key ({@code leader}), both deleted by etcd when the lease runs out. One thread ticks every
  * third of the lease's time to live: renew the lease, refresh the registration, check or claim the leader key.
  *
- * <p>The leader claim is valid while etcd holds the key this node created (its create revision is the fence every
+ * <p>A new leader first reads every load balancer afresh (a read after its claim), so it knows every address the
+ * last leader wrote before it reserves one. The claim is valid while etcd holds the key this node created (its
+ * create revision is the fence every
  * leader write compares). This node also stops counting itself leader, by the monotonic clock, a third of the time
  * to live before the lease could have run out since the last renewal it sent, so a paused or cut-off leader stops
  * acting before another can be elected; etcd's refusal of its fenced writes covers what was already under way.
@@ -48,7 +49,7 @@ final class EtcdMembership implements Leadership, AutoCloseable {
     private final Lease leases;
     private final String nodeName;
     private final Supplier<NodeRecord> record;
-    private final LongSupplier appliedRevision;
+    private final Runnable catchUp;
     private final ObjectMapper json;
     private final long ttlNanos;
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
@@ -65,14 +66,14 @@ final class EtcdMembership implements Leadership, AutoCloseable {
     private boolean leading;
     private Watch.Watcher leaderWatch;
 
-    EtcdMembership(EtcdKeyspace keyspace, String nodeName, Supplier<NodeRecord> record, LongSupplier appliedRevision,
+    EtcdMembership(EtcdKeyspace keyspace, String nodeName, Supplier<NodeRecord> record, Runnable catchUp,
             ObjectMapper json) {
         this.keyspace = keyspace;
         this.kv = keyspace.client().getKVClient();
         this.leases = keyspace.client().getLeaseClient();
         this.nodeName = nodeName;
         this.record = record;
-        this.appliedRevision = appliedRevision;
+        this.catchUp = catchUp;
         this.json = json;
         this.ttlNanos = keyspace.leaseTtl().toNanos();
     }
@@ -164,7 +165,7 @@ final class EtcdMembership implements Leadership, AutoCloseable {
                 .commit(), "the leader election");
         if (response.isSucceeded()) {
             long claim = response.getHeader().getRevision();
-            awaitApplied(claim);
+            catchUp.run();
             keyspace.fence().claimed(claim);
             leaderName = nodeName;
             LOG.infof("node %s leads the cluster (leader key revision %d)", nodeName, claim);
@@ -176,22 +177,6 @@ final class EtcdMembership implements Leadership, AutoCloseable {
         if (claim != 0 && holder.getCreateRevision() != claim) {
             LOG.warnf("node %s lost the lead to %s", nodeName, leaderName);
             keyspace.fence().released();
-        }
-    }
-
-    /**
-     * A new leader must know every address the last one wrote before it reserves one: wait (bounded) until this
-     * node's view has reached the revision of the claim.
-     */
-    private void awaitApplied(long revision) {
-        long deadline = System.nanoTime() + keyspace.leaseTtl().toNanos();
-        while (appliedRevision.getAsLong() < revision && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 

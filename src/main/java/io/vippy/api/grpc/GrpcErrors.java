@@ -28,7 +28,7 @@ final class GrpcErrors {
         } else if (failure instanceof ConflictException) {
             status = Status.ALREADY_EXISTS;
         } else if (failure instanceof StoreUnavailableException) {
-            return Status.UNAVAILABLE.withDescription("the change was not made: " + failure.getMessage())
+            return Status.UNAVAILABLE.withDescription("the change was not acknowledged: " + failure.getMessage())
                     .asRuntimeException();
         } else {
             LOG.error("gRPC call failed unexpectedly", failure);

@@ -39,8 +39,8 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response storeUnavailable(StoreUnavailableException e) {
-        return error(Response.Status.SERVICE_UNAVAILABLE, "the change was not made: " + e.getMessage()
-                + "; reads still answer from what this node holds, try the change again once the store is back.");
+        return error(Response.Status.SERVICE_UNAVAILABLE, "the change was not acknowledged: " + e.getMessage()
+                + "; reads still answer from what this node holds, send the change again once the store is back (with an Idempotency-Key a repeat is safe).");
     }
 
     @ServerExceptionMapper
