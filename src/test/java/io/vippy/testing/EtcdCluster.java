@@ -39,7 +39,10 @@ public final class EtcdCluster implements AutoCloseable {
         RootOnly.requireTool("etcdctl");
         EtcdCluster cluster;
         try {
-            cluster = new EtcdCluster(Files.createTempDirectory("vippy-etcd"));
+            // In memory where there is /dev/shm: fsyncs on a busy shared disk took writes past Vippy's 3 s timeout.
+            Path shm = Path.of("/dev/shm");
+            cluster = new EtcdCluster(Files.isDirectory(shm) ? Files.createTempDirectory(shm, "vippy-etcd")
+                    : Files.createTempDirectory("vippy-etcd"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

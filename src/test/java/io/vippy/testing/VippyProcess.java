@@ -95,9 +95,15 @@ public final class VippyProcess implements AutoCloseable {
 
     /** Sends a request with the test token; returns status and body. */
     public HttpResponse<String> send(String method, String path, String body) {
+        return send(method, path, body, Map.of());
+    }
+
+    /** As {@link #send(String, String, String)}, with these extra headers (such as Idempotency-Key). */
+    public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + VippyTestEnvironment.TOKEN)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -62,6 +62,11 @@ public final class ClusterRig implements AutoCloseable {
     /** Room for the 30 concurrent creates of the cluster tests. */
     public static final String STATIC_POOL = "198.51.100.0/26";
     public static final int BACKEND_PORT = 7000;
+    /**
+     * vippy.etcd.lease-ttl's default, kept: 3 s let a leader lose its lease while three JVMs started on a loaded
+     * 2-core machine. A dead leader is replaced within about this time.
+     */
+    public static final Duration LEASE_TTL = Duration.ofSeconds(5);
     private static final String CLIENT = "198.18.0.2";
     private static final String CLIENT_GATEWAY = "198.18.0.1";
     private static final int CLIENT_TIMEOUT_MS = 2000;
