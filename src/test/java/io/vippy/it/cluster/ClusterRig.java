@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -375,6 +376,36 @@ public final class ClusterRig implements AutoCloseable {
         Matcher element = Pattern.compile(Pattern.quote(address) + " \\. tcp \\. " + port
                 + " counter packets (\\d+)").matcher(map);
         return element.find() ? Long.parseLong(element.group(1)) : 0;
+    }
+
+    /** Where {@link #spread} connections went: new connections per node (kernel counters) and per backend. */
+    public record Spread(Map<String, Long> perNode, Map<String, Integer> perBackend, List<Integer> failedSourcePorts) {
+        public long counted() {
+            return perNode.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Opens {@code connections} connections one after another, from consecutive source ports. */
+    public Spread spread(String address, int port, int connections, int firstSourcePort) {
+        long[] before = new long[options.nodes() + 1];
+        for (int n = 1; n <= options.nodes(); n++) {
+            before[n] = connectionsCounted(n, address, port);
+        }
+        Map<String, Integer> perBackend = new TreeMap<>();
+        List<Integer> failed = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            String backend = request(address, port, firstSourcePort + i);
+            if (backend == null) {
+                failed.add(firstSourcePort + i);
+            } else {
+                perBackend.merge(backend, 1, Integer::sum);
+            }
+        }
+        Map<String, Long> perNode = new TreeMap<>();
+        for (int n = 1; n <= options.nodes(); n++) {
+            perNode.put("node" + n, connectionsCounted(n, address, port) - before[n]);
+        }
+        return new Spread(perNode, perBackend, failed);
     }
 
     /** Whether node {@code n}'s nftables services map holds this TCP service. */

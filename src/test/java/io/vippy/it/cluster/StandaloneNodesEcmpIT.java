@@ -7,8 +7,6 @@ import io.vippy.testing.RootOnly;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,37 +54,23 @@ class StandaloneNodesEcmpIT {
         ClusterRig.await("the client reaches " + vip, Duration.ofSeconds(20),
                 () -> rig.request(vip, PORT, 0) != null, rig::diagnostics);
 
-        long[] before = new long[4];
-        for (int n = 1; n <= 3; n++) {
-            before[n] = rig.connectionsCounted(n, vip, PORT);
-        }
-        Map<String, Integer> perBackend = new TreeMap<>();
-        List<Integer> failed = new ArrayList<>();
-        for (int i = 0; i < REQUESTS; i++) {
-            int sourcePort = 31000 + i;
-            String backend = rig.request(vip, PORT, sourcePort);
-            if (backend == null) {
-                failed.add(sourcePort);
-            } else {
-                perBackend.merge(backend, 1, Integer::sum);
-            }
-        }
-        Map<String, Long> perNode = new TreeMap<>();
-        for (int n = 1; n <= 3; n++) {
-            perNode.put("node" + n, rig.connectionsCounted(n, vip, PORT) - before[n]);
-        }
+        ClusterRig.Spread spread = rig.spread(vip, PORT, REQUESTS, 31000);
         System.out.printf("ECMP over 3 standalone nodes, %d connections from distinct source ports: per node %s,"
-                + " per backend %s, failed %d%n", REQUESTS, perNode, perBackend, failed.size());
-
-        assertEquals(List.of(), failed, "connections that failed (by source port)");
-        assertEquals(Map.of("be1", true, "be2", true, "be3", true),
-                Map.of("be1", perBackend.containsKey("be1"), "be2", perBackend.containsKey("be2"),
-                        "be3", perBackend.containsKey("be3")), "every backend answers: " + perBackend);
-        perNode.forEach((node, count) -> assertTrue(count > 0, node + " carried no connection: " + perNode));
-        assertEquals(REQUESTS, perNode.values().stream().mapToLong(Long::longValue).sum(),
-                "each connection counted once, on exactly one node: " + perNode);
+                + " per backend %s, failed %d%n", REQUESTS, spread.perNode(), spread.perBackend(),
+                spread.failedSourcePorts().size());
+        assertSpreadOverEveryNodeAndBackend(spread, REQUESTS);
     }
 
+    /** Every connection succeeded, was counted on exactly one node, and every node and backend had some. */
+    static void assertSpreadOverEveryNodeAndBackend(ClusterRig.Spread spread, int connections) {
+        assertEquals(List.of(), spread.failedSourcePorts(), "connections that failed (by source port)");
+        assertEquals(List.of("be1", "be2", "be3"), List.copyOf(spread.perBackend().keySet()),
+                "every backend answers: " + spread.perBackend());
+        spread.perNode().forEach((node, count) -> assertTrue(count > 0, node + " carried no connection: "
+                + spread.perNode()));
+        assertEquals(connections, spread.counted(), "each connection counted once, on exactly one node: "
+                + spread.perNode());
+    }
     @Test
     void withTheMetalFakeANodeReservesItsAddressThereAndReleasesItOnDelete() {
         rig = ClusterRig.up(ClusterRig.Options.standalone(1).withMetal());
