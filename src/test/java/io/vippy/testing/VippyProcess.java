@@ -186,6 +186,20 @@ public final class VippyProcess implements AutoCloseable {
         waitFor();
     }
 
+    /** SIGSTOP: the process and its sockets stay, but it runs nothing (a long GC pause, a frozen VM). */
+    public void pause() {
+        Shell.run("kill", "-STOP", Long.toString(pid())).orThrow();
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() {
+        Shell.run("kill", "-CONT", Long.toString(pid())).orThrow();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM, as systemd stops a service; returns the exit code. */
     public int terminate() {
         process.destroy();

@@ -221,7 +221,8 @@ class LoadBalancerGrpcTest {
         assertTrue(live.stream().anyMatch(e -> e.getLoadBalancer().getStatus() == io.vippy.api.grpc.v1.Status.ACTIVE)
                 || live.stream().anyMatch(e -> e.getLoadBalancer().getBackendsCount() == 1));
         for (int i = 1; i < live.size(); i++) {
-            assertTrue(live.get(i).getRevision() > live.get(i - 1).getRevision(), "revisions increase");
+            // A node's own changes (status, health) carry the revision of the stored state they describe.
+            assertTrue(live.get(i).getRevision() >= live.get(i - 1).getRevision(), "revisions never decrease");
         }
         assertFalse(first.getItems().stream().anyMatch(e -> e.getType() == LoadBalancerEvent.Type.RESYNC));
         first.cancel();
