@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vippy.core.NodeStatus;
-import io.vippy.store.etcd.EtcdConfig;
 import io.vippy.store.etcd.EtcdKeyspace;
 import io.vippy.testing.EtcdMember;
+import io.vippy.testing.EtcdSettings;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,27 +43,7 @@ class EtcdMembershipTest {
     }
 
     private EtcdKeyspace keyspace() {
-        EtcdKeyspace keyspace = EtcdKeyspace.open(new EtcdConfig() {
-            @Override
-            public Optional<String> endpoints() {
-                return Optional.of(etcd.clientUrl());
-            }
-
-            @Override
-            public String prefix() {
-                return prefix;
-            }
-
-            @Override
-            public Duration leaseTtl() {
-                return Duration.ofSeconds(3);
-            }
-
-            @Override
-            public Duration requestTimeout() {
-                return Duration.ofSeconds(5);
-            }
-        });
+        EtcdKeyspace keyspace = EtcdKeyspace.open(EtcdSettings.of(etcd.clientUrl(), prefix));
         opened.add(keyspace);
         return keyspace;
     }

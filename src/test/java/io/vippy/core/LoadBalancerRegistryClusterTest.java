@@ -16,18 +16,17 @@ import io.vippy.core.model.LoadBalancerStatus;
 import io.vippy.core.model.Protocol;
 import io.vippy.core.model.Scheduler;
 import io.vippy.store.LoadBalancerDocument;
-import io.vippy.store.etcd.EtcdConfig;
 import io.vippy.store.etcd.EtcdKeyspace;
 import io.vippy.store.etcd.EtcdStateStore;
 import io.vippy.store.etcd.EtcdStores;
 import io.vippy.testing.EtcdMember;
+import io.vippy.testing.EtcdSettings;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -60,27 +59,7 @@ class LoadBalancerRegistryClusterTest {
     }
 
     private LoadBalancerRegistry node(String name) throws Exception {
-        EtcdKeyspace keyspace = EtcdKeyspace.open(new EtcdConfig() {
-            @Override
-            public Optional<String> endpoints() {
-                return Optional.of(etcd.clientUrl());
-            }
-
-            @Override
-            public String prefix() {
-                return prefix;
-            }
-
-            @Override
-            public Duration leaseTtl() {
-                return Duration.ofSeconds(3);
-            }
-
-            @Override
-            public Duration requestTimeout() {
-                return Duration.ofSeconds(5);
-            }
-        });
+        EtcdKeyspace keyspace = EtcdKeyspace.open(EtcdSettings.of(etcd.clientUrl(), prefix));
         EtcdStateStore store = EtcdStores.open(keyspace, new LoadBalancerDocument(new ObjectMapper().findAndRegisterModules()),
                 new SimpleMeterRegistry(), Files.createTempDirectory("vippy-" + name), name);
         opened.add(0, keyspace);

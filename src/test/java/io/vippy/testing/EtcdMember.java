@@ -33,7 +33,7 @@ public final class EtcdMember implements AutoCloseable {
     /** A member not started yet, with its own free ports and data directory under {@code dir}. */
     public static EtcdMember prepare(String name, Path dir) {
         RootOnly.requireTool("etcd");
-        return new EtcdMember(name, dir.resolve(name + ".etcd"), freePort(), freePort());
+        return new EtcdMember(name, dir.resolve(name + ".etcd"), VippyProcess.freePort(), VippyProcess.freePort());
     }
 
     /** A single-member etcd, started and answering. */
@@ -148,14 +148,6 @@ public final class EtcdMember implements AutoCloseable {
         if (process != null && process.isAlive()) {
             Shell.run("kill", "-CONT", String.valueOf(pid()));
             kill();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -14,13 +14,12 @@ import io.vippy.core.model.LoadBalancer;
 import io.vippy.store.StateStoreContract;
 import io.vippy.store.sqlite.SqliteStateStore;
 import io.vippy.testing.EtcdMember;
+import io.vippy.testing.EtcdSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -51,32 +50,8 @@ class EtcdStateStoreTest extends StateStoreContract {
         }
     }
 
-    static EtcdConfig config(String endpoints, String prefix) {
-        return new EtcdConfig() {
-            @Override
-            public Optional<String> endpoints() {
-                return Optional.of(endpoints);
-            }
-
-            @Override
-            public String prefix() {
-                return prefix;
-            }
-
-            @Override
-            public Duration leaseTtl() {
-                return Duration.ofSeconds(3);
-            }
-
-            @Override
-            public Duration requestTimeout() {
-                return Duration.ofSeconds(5);
-            }
-        };
-    }
-
     private EtcdKeyspace keyspace() {
-        EtcdKeyspace keyspace = EtcdKeyspace.open(config(etcd.clientUrl(), prefix));
+        EtcdKeyspace keyspace = EtcdKeyspace.open(EtcdSettings.of(etcd.clientUrl(), prefix));
         opened.add(keyspace);
         return keyspace;
     }
@@ -140,7 +115,7 @@ class EtcdStateStoreTest extends StateStoreContract {
 
     @Test
     void unreachableEndpointsAtStartUpAreOneLineNamingTheProperty() {
-        EtcdKeyspace nowhere = EtcdKeyspace.open(config("http://127.0.0.1:9", "/vippy/"));
+        EtcdKeyspace nowhere = EtcdKeyspace.open(EtcdSettings.of("http://127.0.0.1:9", "/vippy/"));
         opened.add(nowhere);
         InvalidConfigException refused = assertThrows(InvalidConfigException.class,
                 () -> EtcdStores.open(nowhere, DOCUMENTS, new SimpleMeterRegistry(), dataDir, "node-a"));
@@ -151,9 +126,9 @@ class EtcdStateStoreTest extends StateStoreContract {
     @Test
     void badEndpointsAndPrefixesAreOneLineNamingTheProperty() {
         assertEquals("vippy.etcd.endpoints", assertThrows(InvalidConfigException.class,
-                () -> EtcdKeyspace.open(config("etcd1:2379", "/vippy/"))).property());
+                () -> EtcdKeyspace.open(EtcdSettings.of("etcd1:2379", "/vippy/"))).property());
         assertEquals("vippy.etcd.prefix", assertThrows(InvalidConfigException.class,
-                () -> EtcdKeyspace.open(config(etcd.clientUrl(), "vippy"))).property());
+                () -> EtcdKeyspace.open(EtcdSettings.of(etcd.clientUrl(), "vippy"))).property());
     }
 
     @Test
