@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -41,7 +42,7 @@ public class LoadBalancerRegistry implements StoreListener {
     /** How far a watcher may fall behind the live events before it is told to resync; also the history kept. */
     static final int WATCH_MAX_LAG = 4096;
     /** How often a change is worked out again after losing a race, before the caller hears 409. */
-    static final int WRITE_ATTEMPTS = 10;
+    static final int WRITE_ATTEMPTS = 20;
     /** How long a writer waits for its own write to come back through the store's change stream. */
     static final Duration APPLY_WAIT = Duration.ofSeconds(5);
 
@@ -150,8 +151,18 @@ public class LoadBalancerRegistry implements StoreListener {
                                 + " change was being made; try again.");
                     }
                     awaitNewer(uuid, before.revision());
+                    pauseBeforeRetry(attempt);
                 }
             }
+        }
+    }
+
+    /** Losers of a race should not all come back at once: a short random pause, longer after each lost race. */
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1 + 2L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

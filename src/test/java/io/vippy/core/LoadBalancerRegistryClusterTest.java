@@ -9,6 +9,7 @@ import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.vippy.core.events.LoadBalancerEvent;
 import io.vippy.core.model.Backend;
 import io.vippy.core.model.BackendHealth;
+import io.vippy.core.model.ConflictException;
 import io.vippy.core.model.HealthCheckSpec;
 import io.vippy.core.model.IpFamily;
 import io.vippy.core.model.LoadBalancer;
@@ -90,7 +91,7 @@ class LoadBalancerRegistryClusterTest {
             LoadBalancerRegistry node = i % 2 == 0 ? one : two;
             Backend backend = new Backend(UUID.randomUUID(), InetAddress.getByName("10.9.0." + (i + 1)), 80, 1,
                     BackendHealth.UNKNOWN);
-            writes.add(pool.submit(() -> node.update(lb.uuid(), current -> current.withBackendAdded(backend))));
+            writes.add(pool.submit(() -> addAsAClientWould(node, lb.uuid(), backend)));
         }
         for (Future<?> write : writes) {
             write.get();
@@ -102,6 +103,19 @@ class LoadBalancerRegistryClusterTest {
         }
         assertEquals(20, one.require(lb.uuid()).backends().size(), "no update lost on node 1");
         assertEquals(one.require(lb.uuid()).backends(), two.require(lb.uuid()).backends(), "same order on both");
+    }
+
+    /** A 409 says the change was not made: a client sends it again (here at most 5 times). */
+    private static LoadBalancer addAsAClientWould(LoadBalancerRegistry node, UUID lb, Backend backend) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return node.update(lb, current -> current.withBackendAdded(backend));
+            } catch (ConflictException busy) {
+                if (attempt == 5) {
+                    throw busy;
+                }
+            }
+        }
     }
 
     @Test

@@ -47,11 +47,14 @@ public final class FaultChecks {
         assertTrue(String.valueOf(failing.get("message")).startsWith("retrying after:"), failing.toString());
         assertEquals(1, api().get("/loadbalancers").then().statusCode(200).extract().jsonPath()
                 .getList("findAll { it.uuid == '" + uuid + "' }").size(), "the acknowledged create is kept");
-        String metrics = api().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("vippy_loadbalancers{")
-                && line.contains("status=\"PENDING\"") && !line.endsWith(" 0.0")), metrics);
-        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("vippy_reconcile_step_seconds_count{")
-                && line.contains("step=\"" + step + "\"") && line.contains("outcome=\"failure\"")), metrics);
+        // The status gauge follows at the next metrics refresh (vippy.metrics.refresh-interval).
+        Awaitility.await("PENDING counted and " + step + " failures timed in the metrics").atMost(within)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> api().get("/q/metrics").then().statusCode(200).extract().asString(), metrics ->
+                        metrics.lines().anyMatch(line -> line.startsWith("vippy_loadbalancers{")
+                                && line.contains("status=\"PENDING\"") && !line.endsWith(" 0.0"))
+                        && metrics.lines().anyMatch(line -> line.startsWith("vippy_reconcile_step_seconds_count{")
+                                && line.contains("step=\"" + step + "\"") && line.contains("outcome=\"failure\"")));
     }
 
     /** Once the fault is gone, the load balancer becomes ACTIVE with no call and no restart; returns it. */
