@@ -265,7 +265,7 @@ public class Reconciler {
         }
         if (again) {
             runPass(uuid, slot);
-        } else if (failure != null && !(failure instanceof PermanentFailure) && !(failure instanceof AwaitingLeader)) {
+        } else if (failure != null && !(failure instanceof PermanentFailure)) {
             Duration delay = Backoff.delay(slot.failures);
             LOG.debugf("load balancer %s: retry %d in %d ms", uuid, slot.failures, delay.toMillis());
             Uni.createFrom().voidItem().onItem().delayIt().by(delay).subscribe().with(x -> trigger(uuid));
