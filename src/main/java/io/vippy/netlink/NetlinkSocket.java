@@ -11,6 +11,7 @@ import java.util.List;
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_NETFILTER = 12;
     public static final int NETLINK_GENERIC = 16;
 
     private static final int SOCKET_BUFFER_BYTES = 1 << 20;

@@ -37,8 +37,8 @@ final class IpvsMasquerade implements AutoCloseable {
         try {
             nft.run(script(addresses));
         } catch (NftablesUnavailableException e) {
-            throw new PermanentFailure("IPVS masquerading needs libnftables, or set vippy.ipvs.masquerade=false: "
-                    + e.getMessage(), e);
+            throw new PermanentFailure("IPVS masquerade needs nftables (the kernel's and libnftables), or set "
+                    + "vippy.ipvs.masquerade=false: " + e.getMessage(), e);
         }
         applied = Set.copyOf(addresses);
     }

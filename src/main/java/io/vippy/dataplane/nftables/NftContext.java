@@ -2,6 +2,7 @@ package io.vippy.dataplane.nftables;
 
 import io.vippy.dataplane.KernelFailures;
 import io.vippy.netlink.NativeException;
+import io.vippy.netlink.NetlinkSocket;
 import jnr.ffi.Pointer;
 
 /**
@@ -19,8 +20,24 @@ final class NftContext implements AutoCloseable {
     }
 
     static NftContext open() {
+        requireKernelNftables();
         LibNftables lib = LibNftables.load();
         return new NftContext(lib, newContext(lib));
+    }
+
+    /**
+     * libnftables ends the whole process (exit) when the kernel has no nf_tables netlink ("mnl.c: Unable to initialize
+     * Netlink socket"), as user-mode Linux's kernel has not: ask the kernel first, and fail only this call.
+     */
+    private static void requireKernelNftables() {
+        try (NetlinkSocket probe = NetlinkSocket.open(NetlinkSocket.NETLINK_NETFILTER)) {
+            // The kernel speaks nf_tables.
+        } catch (NativeException e) {
+            if (e.errno() == NativeException.EPROTONOSUPPORT) {
+                throw new NftablesUnavailableException("this kernel has no nftables (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
     }
 
     private static Pointer newContext(LibNftables lib) {
