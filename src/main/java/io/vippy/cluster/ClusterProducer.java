@@ -54,6 +54,7 @@ public class ClusterProducer {
     EtcdMembership membership(EtcdKeyspace keyspace, NodeIdentity node, LoadBalancerRegistry registry, StateStore store,
             Instance<Reconciler> reconciler, Dataplane dataplane, RouteAnnouncer announcer, ObjectMapper json) {
         String name = node.nodeName();
+        store.name(); // the store first: it checks that etcd answers, so a bad endpoint stops start-up before any tick
         EtcdMembership membership = new EtcdMembership(keyspace, name,
                 () -> new NodeRecord(name, node.nodeAddress(), version, dataplane.name(),
                         reconciler.get().programmedCount(), sessionsUp(announcer), reconciler.get().drained(), startedAt),
