@@ -15,7 +15,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /** What a user of the rig does and waits for: the README's curl commands, and requests from the client. */
-final class RigClient {
+public final class RigClient {
     /** Vippy's default address and port, inside the node namespace. */
     static final String NODE_API = "http://127.0.0.1:10001";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -148,7 +148,7 @@ final class RigClient {
     }
 
     /** Polls every 100 ms; on timeout fails with the end of what {@code context} tells (logs, peer state). */
-    static void awaitCondition(String what, Duration atMost, Callable<Boolean> condition, Callable<String> context) {
+    public static void awaitCondition(String what, Duration atMost, Callable<Boolean> condition, Callable<String> context) {
         try {
             Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(100)).until(condition);
         } catch (ConditionTimeoutException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vippy.address.metal.fake.FakeMetalApi;
 import io.vippy.address.metal.fake.FakeMetalNeighbors;
+import io.vippy.it.RigClient;
 import io.vippy.netlink.NetworkNamespace;
 import io.vippy.testing.EtcdCluster;
 import io.vippy.testing.Futures;
@@ -43,8 +44,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * N Vippy nodes (the packaged jar), each with its network side in a namespace of its own, all peering eBGP with
@@ -524,19 +523,9 @@ public final class ClusterRig implements AutoCloseable {
         }
     }
 
-    /** Polls every 50 ms; on timeout fails with what {@code context} tells (logs, peer state). */
+    /** As {@link RigClient#awaitCondition}: polls, and on timeout fails with what {@code context} tells. */
     public static void await(String what, Duration atMost, Callable<Boolean> condition, Callable<String> context) {
-        try {
-            Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(50)).until(condition);
-        } catch (ConditionTimeoutException e) {
-            String told;
-            try {
-                told = context.call();
-            } catch (Exception unreadable) {
-                told = unreadable.toString();
-            }
-            throw new AssertionError(what + ": not within " + atMost + "\n" + told, e);
-        }
+        RigClient.awaitCondition(what, atMost, condition, context);
     }
 
     // ---------------------------------------------------------------- teardown
