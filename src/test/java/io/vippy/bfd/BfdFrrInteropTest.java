@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +126,7 @@ class BfdFrrInteropTest {
         Awaitility.await("BFD down at Vippy").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(10))
                 .until(() -> !"UP".equals(peer(speaker).bfd()));
         Duration detected = Duration.ofNanos(System.nanoTime() - silenced);
-        Awaitility.await("BGP torn down").atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
+        Awaitility.await("BGP torn down").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
                 .until(() -> String.valueOf(peer(speaker).lastError()).contains("BFD"));
         System.out.printf("BFD: silence detected after %d ms (detection time 900 ms)%n", detected.toMillis());
         assertEquals(downs + 1, counter(registry, "vippy.bfd.state.transitions", "to", "down"));
@@ -142,10 +143,16 @@ class BfdFrrInteropTest {
         BfdTestSupport.dropOutgoingBfd(topology.lbnode);
         Awaitility.await("FRR's BFD peer down").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(20))
                 .until(() -> frr.vtysh("show bfd peers").contains("Status: down"));
-        Awaitility.await("FRR dropped BGP").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+        // bfdd tells bgpd through zebra; under load that hop, not BFD, is what takes time. Still far below the hold time.
+        try {
+            Awaitility.await("FRR dropped BGP").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> String.valueOf(peer(speaker).lastError()).contains("6/10"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no Cease/BFD Down from FRR: " + peer(speaker) + "\n" + frr.vtysh("show bfd peers")
+                    + "\n" + frr.vtysh("show bgp summary") + "\n" + frr.log(), e);
+        }
+        Awaitility.await("FRR logged why").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> frr.log().contains("NOTIFICATION: sent to neighbor 192.168.100.2 6/10 (Cease/BFD Down)"));
-        Awaitility.await("Vippy got it").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> String.valueOf(peer(speaker).lastError()).contains("6/10"));
     }
 
     /** Each packet would take the session down or confuse it if accepted; each is dropped, counted, and ignored. */
