@@ -11,6 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vippy.bfd.codec.BfdControlPacket;
 import io.vippy.bfd.codec.BfdDecodingException;
 import io.vippy.bfd.codec.BfdPacketDecoder;
+import io.vippy.bfd.codec.BfdState;
 import io.vippy.bfd.session.BfdSession;
 import io.vippy.bfd.session.BfdSessionStatus;
 import io.vippy.bfd.session.BfdStateChange;
@@ -18,11 +19,14 @@ import io.vippy.bfd.session.BfdTimers;
 import io.vippy.bfd.session.BfdTransmitter;
 import io.vippy.core.BgpNeighbor;
 import io.vippy.core.PeerFailureDetector;
+import io.vippy.core.PeerFailureDetector.PathObserver;
 import io.vippy.core.model.Addresses;
 import io.vippy.netlink.NetworkNamespace;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,14 +72,14 @@ public class BfdDetector implements PeerFailureDetector {
     private static final class Watched {
         final BgpNeighbor neighbor;
         final PeerKey key;
-        final Runnable onFailure;
+        final PathObserver observer;
         volatile BfdSession session;
         BfdTransmitter transmitter;
 
-        Watched(BgpNeighbor neighbor, PeerKey key, Runnable onFailure) {
+        Watched(BgpNeighbor neighbor, PeerKey key, PathObserver observer) {
             this.neighbor = neighbor;
             this.key = key;
-            this.onFailure = onFailure;
+            this.observer = observer;
         }
 
         /** Single hop: 255 only. Multihop: sent with 255, so at most {@code multihopTtl - 1} routers away. */
@@ -120,7 +124,8 @@ public class BfdDetector implements PeerFailureDetector {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /** After the BGP sessions have said goodbye (Cease): a peer that lost BFD first would call it a failure. */
+    void onStop(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) ShutdownEvent event) {
         shutdown();
     }
 
@@ -143,12 +148,12 @@ public class BfdDetector implements PeerFailureDetector {
     }
 
     @Override
-    public synchronized void watch(BgpNeighbor neighbor, Runnable onFailure) {
+    public synchronized void watch(BgpNeighbor neighbor, PathObserver observer) {
         if (!enabled() || shutDown) {
             return;
         }
         start();
-        Watched watched = new Watched(neighbor, keyOf(neighbor), onFailure);
+        Watched watched = new Watched(neighbor, keyOf(neighbor), observer);
         if (byPeer.putIfAbsent(watched.key, watched) != null) {
             return;
         }
@@ -230,7 +235,9 @@ public class BfdDetector implements PeerFailureDetector {
         if (change.isPathFailure()) {
             LOG.warnf("BFD peer %s: the path is down (%s): tearing the BGP session down", session.peerName(),
                     change.diagnostic());
-            watched.onFailure.run();
+            watched.observer.failed();
+        } else if (change.to() == BfdState.UP) {
+            watched.observer.up();
         }
     }
 

@@ -113,7 +113,7 @@ public class BgpSpeaker implements RouteAnnouncer {
             BgpSession session = new BgpSession(neighbor, options, eventLoops.next(), () -> desired);
             sessions.add(session);
             session.start();
-            failureDetector.watch(neighbor, session::pathDown);
+            failureDetector.watch(neighbor, session);
         }
         LOG.infof("BGP: %d session(s) in %s", neighbors.size(), namespace);
     }

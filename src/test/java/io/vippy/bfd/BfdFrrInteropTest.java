@@ -130,7 +130,12 @@ class BfdFrrInteropTest {
                 .until(() -> String.valueOf(peer(speaker).lastError()).contains("BFD"));
         System.out.printf("BFD: silence detected after %d ms (detection time 900 ms)%n", detected.toMillis());
         assertEquals(downs + 1, counter(registry, "vippy.bfd.state.transitions", "to", "down"));
-        assertTrue(frr.log().contains("NOTIFICATION: received from neighbor 192.168.100.2 6/10 (Cease/BFD Down)"), frr.log());
+        Awaitility.await("FRR logged the Cease/BFD Down").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                .until(() -> frr.log().contains("NOTIFICATION: received from neighbor 192.168.100.2 6/10 (Cease/BFD Down)"));
+
+        // BGP could connect again (only BFD is cut), but not over a path BFD calls failed.
+        BfdTestSupport.sleep(Duration.ofSeconds(2));
+        assertEquals("IDLE", peer(speaker).state(), "no new BGP session while BFD is down: " + peer(speaker));
 
         BfdTestSupport.restoreOutgoingBfd(topology.tor);
         awaitUp(speaker, detector, tor, Duration.ofSeconds(20));

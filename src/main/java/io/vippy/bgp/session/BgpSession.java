@@ -22,6 +22,7 @@ import io.vippy.bgp.codec.BgpRouteRefreshMessage;
 import io.vippy.bgp.codec.BgpUpdateMessage;
 import io.vippy.bgp.session.SessionEvent.SessionTimer;
 import io.vippy.core.BgpNeighbor;
+import io.vippy.core.PeerFailureDetector;
 import io.vippy.core.PeerStatus;
 import io.vippy.core.Route;
 import io.vippy.core.model.Addresses;
@@ -50,7 +51,7 @@ import org.jboss.logging.Logger;
  * channel, a timer or the speaker, goes through {@link #handle} on the session's event loop, so the state needs
  * no locks. After any failure the session reconnects with {@link ReconnectBackoff} until stopped.
  */
-public final class BgpSession {
+public final class BgpSession implements PeerFailureDetector.PathObserver {
     private static final Logger LOG = Logger.getLogger(BgpSession.class);
     /** The hold time while waiting for the peer's OPEN (RFC 4271 §8.2.2: "a large value", 4 minutes). */
     private static final Duration LARGE_HOLD_TIME = Duration.ofMinutes(4);
@@ -68,6 +69,8 @@ public final class BgpSession {
     /** Established before the routes were known: End-of-RIB goes with the first UPDATE. */
     private boolean endOfRibOwed;
     private boolean stopped;
+    /** BFD said the path failed and has not said it is up again: no connection until it does. */
+    private boolean pathFailed;
     private Channel channel;
     private int holdTimeSeconds;
     private boolean peerAcceptsFamily;
@@ -111,10 +114,17 @@ public final class BgpSession {
 
     /**
      * The path to the peer failed (BFD said so, RFC 5882): sends Cease / BFD Down (RFC 9384) and closes at once,
-     * without waiting for the hold time; the usual reconnection follows.
+     * without waiting for the hold time. No new connection until the path is up again: over a path BFD calls
+     * failed, a session would announce routes that attract traffic into it.
      */
-    public void pathDown() {
+    @Override
+    public void failed() {
         fire(new SessionEvent.PathDown());
+    }
+
+    @Override
+    public void up() {
+        fire(new SessionEvent.PathUp());
     }
 
     /** Drops the connection without a word, as a crash would (the peer may keep our routes: graceful restart). */
@@ -171,8 +181,10 @@ public final class BgpSession {
                     && routesKnown()) {
                 sendRoutes(ribOut.sync(desired()), endOfRibOwed);
                 endOfRibOwed = false;
-            } else if (event instanceof SessionEvent.PathDown && channel != null) {
-                notifyAndClose(BgpNotificationMessage.of(CEASE, BFD_DOWN), "BFD: the path to the peer is down");
+            } else if (event instanceof SessionEvent.PathDown) {
+                onPathDown();
+            } else if (event instanceof SessionEvent.PathUp) {
+                onPathUp();
             } else if (event instanceof SessionEvent.Stop stop) {
                 onStop(stop.done());
             } else if (event instanceof SessionEvent.Abort abort) {
@@ -180,6 +192,31 @@ public final class BgpSession {
             }
         } finally {
             publishStatus();
+        }
+    }
+
+    private void onPathDown() {
+        String reason = "BFD: the path to the peer is down, no new connection until it is up";
+        pathFailed = true;
+        cancel(CONNECT_RETRY);
+        if (state == SessionState.CONNECT) {
+            setState(SessionState.IDLE); // the connection under way is closed when it completes
+        }
+        if (channel != null) {
+            notifyAndClose(BgpNotificationMessage.of(CEASE, BFD_DOWN), reason);
+        } else {
+            // The peer's BFD saw it too and its Cease came first: the session is gone, and BFD is still why.
+            lastError = lastError == null || lastError.startsWith(reason) ? reason : reason + " (" + lastError + ")";
+            LOG.warnf("BGP peer %s: %s", peerName, lastError);
+        }
+    }
+
+    private void onPathUp() {
+        if (pathFailed) {
+            pathFailed = false;
+            if (!stopped && channel == null && !timers.containsKey(CONNECT_RETRY)) {
+                scheduleConnect();
+            }
         }
     }
 
@@ -392,7 +429,9 @@ public final class BgpSession {
     }
 
     private void scheduleConnect() {
-        schedule(CONNECT_RETRY, backoff.next());
+        if (!pathFailed) {
+            schedule(CONNECT_RETRY, backoff.next());
+        }
     }
 
     private void restartHoldTimer() {

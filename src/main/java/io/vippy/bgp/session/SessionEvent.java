@@ -39,8 +39,12 @@ sealed interface SessionEvent {
     record Stop(CompletableFuture<Void> done) implements SessionEvent {
     }
 
-    /** The path to the peer failed (BFD): tear the connection down now and reconnect as after any failure. */
+    /** The path to the peer failed (BFD): tear the connection down now; connect again only once it is up. */
     record PathDown() implements SessionEvent {
+    }
+
+    /** The path to the peer is up (again): connect if a failed path held the session back. */
+    record PathUp() implements SessionEvent {
     }
 
     /** Drop the connection without NOTIFICATION or withdrawal, as a crash would. */
