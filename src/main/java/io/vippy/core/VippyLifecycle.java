@@ -43,10 +43,6 @@ public class VippyLifecycle {
     }
 
     /**
-     * The JVM ends with status 143 on SIGTERM; a service manager's stop is a normal end for Vippy, so it
-     * shuts down in order (see {@link #onStop}) and exits 0. Only in a real run: tests own their JVM's signals.
-     */
-    /**
      * In a cluster, other nodes carry the traffic: tag every route with graceful shutdown and wait the drain delay, so
      * the routers move flows away before the withdrawal, not after it.
      */
@@ -60,6 +56,10 @@ public class VippyLifecycle {
         }
     }
 
+    /**
+     * The JVM ends with status 143 on SIGTERM; a service manager's stop is a normal end for Vippy, so it
+     * shuts down in order (see {@link #onStop}) and exits 0. Only in a real run: tests own their JVM's signals.
+     */
     private static void exitZeroOnSigterm() {
         if (LaunchMode.current() == LaunchMode.NORMAL) {
             Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));

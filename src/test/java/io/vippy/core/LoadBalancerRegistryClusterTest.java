@@ -98,7 +98,9 @@ class LoadBalancerRegistryClusterTest {
         }
         pool.shutdown();
         deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (two.require(lb.uuid()).backends().size() < 20 && System.nanoTime() < deadline) {
+        // Each node applies the other's writes from etcd's change stream: wait until both have seen the last one.
+        while ((one.require(lb.uuid()).backends().size() < 20 || two.require(lb.uuid()).backends().size() < 20)
+                && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertEquals(20, one.require(lb.uuid()).backends().size(), "no update lost on node 1");
