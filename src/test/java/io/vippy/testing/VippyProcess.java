@@ -202,8 +202,13 @@ public final class VippyProcess implements AutoCloseable {
 
     /** SIGTERM, as systemd stops a service; returns the exit code. */
     public int terminate() {
-        process.destroy();
+        signalTerm();
         return waitFor();
+    }
+
+    /** SIGTERM without waiting for the end; {@link #terminate} then waits for it and tells the exit code. */
+    public void signalTerm() {
+        process.destroy();
     }
 
     private int waitFor() {

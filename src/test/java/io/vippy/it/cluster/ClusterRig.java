@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -107,6 +108,7 @@ public final class ClusterRig implements AutoCloseable {
     private final String prefix = "/vippy-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)) + "/";
     private final List<TestNamespace> namespaces = new ArrayList<>();
     private final List<TestNamespace> nodeNamespaces = new ArrayList<>();
+    private final List<TestNamespace> backendNamespaces = new ArrayList<>();
     private final List<AutoCloseable> sockets = new ArrayList<>();
     private final List<ExecutorService> threads = new ArrayList<>();
     private final VippyProcess[] nodes;
@@ -175,6 +177,7 @@ public final class ClusterRig implements AutoCloseable {
         }
         for (int m = 1; m <= options.backends(); m++) {
             TestNamespace backend = namespace("cbe" + m);
+            backendNamespaces.add(backend);
             bridgeLink(backend, "bridge", backend(m) + "/24", backendNet, "b" + m);
             startBackend("be" + m, backend);
         }
@@ -231,6 +234,15 @@ public final class ClusterRig implements AutoCloseable {
 
     public static String backend(int backend) {
         return "10.80.0." + (20 + backend);
+    }
+
+    /** Backend {@code m} (1-based) drops off its network, as a host that dies does; {@link #backendBack} undoes it. */
+    public void backendGone(int m) {
+        backendNamespaces.get(m - 1).exec("ip", "link", "set", "bridge", "down").orThrow();
+    }
+
+    public void backendBack(int m) {
+        backendNamespaces.get(m - 1).exec("ip", "link", "set", "bridge", "up").orThrow();
     }
 
     public List<String> backends() {
@@ -295,12 +307,19 @@ public final class ClusterRig implements AutoCloseable {
 
     /** Starts node {@code n} (again: with the same data directory and name). */
     public VippyProcess startNode(int n) {
+        return startNode(n, Map.of());
+    }
+
+    /** As {@link #startNode(int)}, with these settings over the rig's. */
+    public VippyProcess startNode(int n, Map<String, String> overrides) {
         try {
             Files.createDirectories(dir.resolve("node" + n));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        VippyProcess vippy = VippyProcess.start(settings(n), dir.resolve("node" + n + ".log"));
+        Map<String, String> settings = settings(n);
+        settings.putAll(overrides);
+        VippyProcess vippy = VippyProcess.start(settings, dir.resolve("node" + n + ".log"));
         nodes[n - 1] = vippy;
         return vippy;
     }
@@ -315,6 +334,11 @@ public final class ClusterRig implements AutoCloseable {
                 + "add chain ip deadhost in { type filter hook prerouting priority -500; policy drop; }; "
                 + "add chain ip deadhost out { type filter hook output priority -500; policy drop; }").orThrow();
         node(n).kill();
+    }
+
+    /** The host of node {@code n} comes back after {@link #killHost}: its packets flow again; Vippy is not started. */
+    public void reviveHost(int n) {
+        nodeNamespace(n).exec("nft", "delete table ip deadhost").orThrow();
     }
 
     public VippyProcess node(int n) {
@@ -405,6 +429,39 @@ public final class ClusterRig implements AutoCloseable {
             perNode.put("node" + n, connectionsCounted(n, address, port) - before[n]);
         }
         return new Spread(perNode, perBackend, failed);
+    }
+
+    /**
+     * Node {@code n}'s backend table for this TCP service as its kernel holds it: the services map's verdict (which
+     * selector) and every slot of the backends map with the backend it leads to, in slot order.
+     */
+    public List<String> backendTable(int n, String address, int port) {
+        String key = Pattern.quote(address) + " \\. tcp \\. " + port;
+        List<String> table = new ArrayList<>();
+        Matcher verdict = Pattern.compile(key + " (?:counter packets \\d+ bytes \\d+ )?: (goto [\\w-]+)")
+                .matcher(nodeNamespace(n).exec("nft", "list", "map", "ip", "vippy", "services").orThrow());
+        table.add(verdict.find() ? verdict.group(1) : "no service");
+        Matcher slot = Pattern.compile(key + " \\. (\\d+) (?:counter packets \\d+ bytes \\d+ )?: ([\\d.]+ \\. \\d+)")
+                .matcher(nodeNamespace(n).exec("nft", "list", "map", "ip", "vippy", "backends").orThrow());
+        TreeMap<Integer, String> slots = new TreeMap<>();
+        while (slot.find()) {
+            slots.put(Integer.parseInt(slot.group(1)), slot.group(2));
+        }
+        slots.forEach((index, backend) -> table.add(index + " " + backend));
+        return table;
+    }
+
+    /**
+     * From now on the ToR records which node it forwards each client TCP flow from these source ports to; see
+     * {@link #nodesCarrying}.
+     */
+    public void recordFlows(int firstSourcePort, int lastSourcePort) {
+        router.recordFlows(CLIENT, firstSourcePort, lastSourcePort);
+    }
+
+    /** Per recorded source port, every node (1-based) the ToR has forwarded a packet of that flow to. */
+    public Map<Integer, Set<Integer>> nodesCarrying() {
+        return router.flowsSeen();
     }
 
     /** Whether node {@code n}'s nftables services map holds this TCP service. */

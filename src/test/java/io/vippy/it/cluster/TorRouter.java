@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +26,7 @@ final class TorRouter implements AutoCloseable {
     static final int AS = 65530;
     private static final Pattern NEXT_HOP = Pattern.compile("via (\\d+\\.\\d+\\.\\d+\\.\\d+)");
     private static final Pattern NEXT_HOP_ID = Pattern.compile("nhid (\\d+)");
+    private static final Pattern FLOW_SEEN = Pattern.compile("(\\d+) \\. \"n(\\d+)\"");
 
     private final TestNamespace namespace;
     private final Path dir;
@@ -74,12 +79,22 @@ final class TorRouter implements AutoCloseable {
         StringBuilder config = new StringBuilder("""
                 frr defaults datacenter
                 hostname tor
+                log stdout informational
                 !
                 router bgp %d
                  bgp router-id %s
                  no bgp ebgp-requires-policy
                  bgp bestpath as-path multipath-relax
                 """.formatted(AS, routerId));
+        // RFC 8326's receiver policy: a path tagged graceful-shutdown is least preferred, so it leaves the ECMP set.
+        String gracefulShutdown = """
+                bgp community-list standard gshut seq 5 permit graceful-shutdown
+                route-map from-nodes permit 10
+                 match community gshut
+                 set local-preference 0
+                route-map from-nodes permit 20
+                !
+                """;
         for (String node : nodes) {
             config.append(" neighbor ").append(node).append(" remote-as ").append(nodeAs).append('\n')
                     .append(" neighbor ").append(node).append(" timers 3 9\n")
@@ -90,9 +105,10 @@ final class TorRouter implements AutoCloseable {
         }
         config.append(" address-family ipv4 unicast\n  maximum-paths 16\n");
         for (String node : nodes) {
-            config.append("  neighbor ").append(node).append(" activate\n");
+            config.append("  neighbor ").append(node).append(" activate\n")
+                    .append("  neighbor ").append(node).append(" route-map from-nodes in\n");
         }
-        return config.append(" exit-address-family\n!\n").toString();
+        return config.append(" exit-address-family\n!\n").append(gracefulShutdown).toString();
     }
 
     private void daemon(String name, String config, String zserv) throws IOException {
@@ -109,6 +125,34 @@ final class TorRouter implements AutoCloseable {
 
     String vtysh(String command) {
         return Shell.run("vtysh", "--vty_socket", dir.toString(), "-c", command).output();
+    }
+
+    /** Whether BFD runs beside the session with this neighbour from now on (its next session, if it is up now). */
+    void bfd(String neighbor, boolean on) {
+        Shell.run("vtysh", "--vty_socket", dir.toString(), "-c", "configure terminal", "-c", "router bgp " + AS, "-c",
+                (on ? "" : "no ") + "neighbor " + neighbor + " bfd" + (on ? " profile cluster" : "")).orThrow();
+    }
+
+    /**
+     * Records, in a dynamic set of the ToR's kernel, the node link each forwarded packet of the client's TCP flows
+     * from these source ports leaves by: which node carries a flow, and whether the ToR ever moved it.
+     */
+    void recordFlows(String client, int firstSourcePort, int lastSourcePort) {
+        namespace.exec("nft", "add table ip flows; add set ip flows seen { type inet_service . ifname; flags dynamic;"
+                + " size 65535; }; add chain ip flows forward { type filter hook forward priority 0; };"
+                + " add rule ip flows forward ip saddr " + client + " tcp sport " + firstSourcePort + "-"
+                + lastSourcePort + " add @seen { tcp sport . oifname }").orThrow();
+    }
+
+    /** Per source port recorded since {@link #recordFlows}, the nodes (1-based, from the link names) it went to. */
+    Map<Integer, Set<Integer>> flowsSeen() {
+        Matcher element = FLOW_SEEN.matcher(namespace.exec("nft", "list", "set", "ip", "flows", "seen").orThrow());
+        Map<Integer, Set<Integer>> seen = new TreeMap<>();
+        while (element.find()) {
+            seen.computeIfAbsent(Integer.parseInt(element.group(1)), port -> new TreeSet<>())
+                    .add(Integer.parseInt(element.group(2)));
+        }
+        return seen;
     }
 
     /** The next hops of the ToR's kernel route to this address, as the kernel holds them (none: no route). */
@@ -151,6 +195,15 @@ final class TorRouter implements AutoCloseable {
             count++;
         }
         return count;
+    }
+
+    /** bgpd's whole log so far. */
+    String bgpdLog() {
+        try {
+            return Files.readString(dir.resolve("bgpd.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String log() {
