@@ -2,6 +2,7 @@ package io.vippy.bgp;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
@@ -16,6 +17,7 @@ import io.vippy.bgp.codec.BgpUpdateMessage;
 import io.vippy.bgp.session.BgpSession;
 import io.vippy.bgp.session.BgpSessionOptions;
 import io.vippy.core.BgpNeighbor;
+import io.vippy.core.PeerFailureDetector;
 import io.vippy.core.Route;
 import io.vippy.netlink.NetworkNamespace;
 import java.net.InetAddress;
@@ -51,6 +53,36 @@ class BgpSessionFakePeerTest {
         speaker = new BgpSpeaker(BgpSessionOptions.DEFAULTS, NetworkNamespace.current());
         speaker.start(List.of(new BgpNeighbor(LOOPBACK, peer.port(), BgpTestSupport.TOR_AS, 4_200_000_000L,
                 Optional.empty(), Optional.empty(), Optional.empty(), 0, holdTime)));
+    }
+
+    @Test
+    void aFailedPathEndsTheSessionAndHoldsItBackUntilThePathIsUpAgain() throws Exception {
+        AtomicReference<PeerFailureDetector.PathObserver> path = new AtomicReference<>();
+        speaker = new BgpSpeaker(BgpSessionOptions.DEFAULTS, NetworkNamespace.current(), new PeerFailureDetector() {
+            @Override
+            public void watch(BgpNeighbor neighbor, PathObserver observer) {
+                path.set(observer);
+            }
+
+            @Override
+            public Optional<String> state(BgpNeighbor neighbor) {
+                return Optional.empty();
+            }
+        });
+        speaker.start(List.of(new BgpNeighbor(LOOPBACK, peer.port(), BgpTestSupport.TOR_AS, 4_200_000_000L,
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, 90)));
+        peer.establish(BgpTestSupport.TOR_AS, 90);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "ESTABLISHED".equals(speaker.peers().get(0).state()));
+
+        path.get().failed();
+        assertEquals(BgpNotificationMessage.of(6, 10), peer.readUntil(BgpNotificationMessage.class), "Cease / BFD Down");
+        // After an Established session the next attempt would be immediate: none comes while the path is failed.
+        assertFalse(peer.acceptsWithin(Duration.ofSeconds(3)), "connected again over a failed path");
+        assertTrue(String.valueOf(speaker.peers().get(0).lastError()).contains("BFD"), speaker.peers().get(0).toString());
+
+        path.get().up();
+        assertTrue(peer.acceptsWithin(Duration.ofSeconds(5)), "no connection once the path was up");
+        assertTrue(peer.readUntil(BgpOpenMessage.class).holdTimeSeconds() > 0);
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -49,6 +51,19 @@ final class FakeBgpPeer implements AutoCloseable {
         socket = server.accept();
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         in = new DataInputStream(socket.getInputStream());
+    }
+
+    /** Whether the speaker connects within {@code wait}; if it does, the connection is the one read from. */
+    boolean acceptsWithin(Duration wait) throws IOException {
+        server.setSoTimeout((int) wait.toMillis());
+        try {
+            accept();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } finally {
+            server.setSoTimeout(READ_TIMEOUT_MILLIS);
+        }
     }
 
     /** Reads one whole message. */
