@@ -6,11 +6,4 @@
 # normal test suite, and prints its table.
 set -e
 cd "$(dirname "$0")/../.."
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! ./mvnw -B -o verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=MetalCreateToFirstRequestBenchmark -De2e.bench.rounds="${1:-10}" >"$log" 2>&1; then
-  tail -60 "$log"
-  exit 1
-fi
-sed -n '/^E2E-BENCH/,/^$/p' "$log"
+exec bench/lib/junit-bench.sh MetalCreateToFirstRequestBenchmark E2E-BENCH -De2e.bench.rounds="${1:-10}"

@@ -67,22 +67,21 @@ class ClusterFailoverIT {
 
     @Test
     void aDeadNodeWithBfdIsDroppedByBfdAndNewConnectionsFailOnlyUntilThen() throws Exception {
-        upWithOneLoadBalancer(ClusterRig.Options.cluster(3).withBfd());
-        Failover failover = underLoad(() -> rig.killHost(2));
-        String reset = lastResetDueTo(2);
-        failover.report("kill -9 of node 2's host, BFD 300 ms x 3", reset);
-        assertTrue(reset.contains("BFD"), "why the ToR dropped node 2: " + reset);
-        failover.assertNoNewConnectionFailedOnceTheTorDroppedTheNode();
-        failover.assertSurvivorsKeptTheirConnections();
+        killNodeTwo(ClusterRig.Options.cluster(3).withBfd(), "BFD 300 ms x 3", "BFD");
     }
 
     @Test
     void aDeadNodeWithoutBfdIsDroppedAfterTheHoldTime() throws Exception {
-        upWithOneLoadBalancer(ClusterRig.Options.cluster(3));
+        killNodeTwo(ClusterRig.Options.cluster(3), "BFD off, hold time 9 s", "Hold Timer Expired");
+    }
+
+    /** Kills node 2's host under load; the ToR must have dropped it for {@code expectedReason}. */
+    private void killNodeTwo(ClusterRig.Options options, String how, String expectedReason) throws Exception {
+        upWithOneLoadBalancer(options);
         Failover failover = underLoad(() -> rig.killHost(2));
         String reset = lastResetDueTo(2);
-        failover.report("kill -9 of node 2's host, BFD off, hold time 9 s", reset);
-        assertTrue(reset.contains("Hold Timer Expired"), "why the ToR dropped node 2: " + reset);
+        failover.report("kill -9 of node 2's host, " + how, reset);
+        assertTrue(reset.contains(expectedReason), "why the ToR dropped node 2: " + reset);
         failover.assertNoNewConnectionFailedOnceTheTorDroppedTheNode();
         failover.assertSurvivorsKeptTheirConnections();
     }
