@@ -39,6 +39,6 @@ public interface StateStore extends IdempotencyRecords {
      */
     void watch(long revision, StoreListener listener);
 
-    /** Why the store cannot be reached now, or empty when it can (a store in this process always can). */
+    /** Why the store cannot take writes now (etcd unreachable, a full disk), or empty when it can. */
     java.util.Optional<String> unavailable();
 }
