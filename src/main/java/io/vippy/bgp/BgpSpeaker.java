@@ -13,6 +13,7 @@ import io.vippy.core.PeerFailureDetector;
 import io.vippy.core.PeerStatus;
 import io.vippy.core.Route;
 import io.vippy.core.RouteAnnouncer;
+import io.vippy.core.WarmUp;
 import io.vippy.netlink.NetworkNamespace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,7 +35,7 @@ import org.jboss.logging.Logger;
  * A {@link PeerFailureDetector} (BFD) watches the path to each neighbour and drops its session when it fails.
  */
 @ApplicationScoped
-public class BgpSpeaker implements RouteAnnouncer {
+public class BgpSpeaker implements RouteAnnouncer, WarmUp {
     private static final Logger LOG = Logger.getLogger(BgpSpeaker.class);
     private static final Duration SHUTDOWN_ON_EXIT = Duration.ofSeconds(5);
 
@@ -124,6 +125,12 @@ public class BgpSpeaker implements RouteAnnouncer {
         if (!shutDown.get()) {
             sessions.forEach(BgpSession::routesChanged);
         }
+    }
+
+    /** The first announcement's UPDATE for {@link WarmUp#SAMPLE}'s address, built and encoded, sent to no one. */
+    @Override
+    public void warmUp() {
+        BgpSession.warmUp(Route.of(WarmUp.SAMPLE.address()));
     }
 
     @Override

@@ -124,6 +124,11 @@ public final class BgpSession {
         return done;
     }
 
+    /** See {@link AdjRibOut#warmUp}. */
+    public static void warmUp(Route route) {
+        AdjRibOut.warmUp(route);
+    }
+
     public PeerStatus status() {
         return status;
     }

@@ -10,6 +10,7 @@ import io.vippy.core.StoreListener;
 import io.vippy.core.StoreSnapshot;
 import io.vippy.core.StoreUnavailableException;
 import io.vippy.core.StoredLoadBalancer;
+import io.vippy.core.WarmUp;
 import io.vippy.core.model.InvalidConfigException;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.store.LoadBalancerDocument;
@@ -156,16 +157,7 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
     @Override
     public synchronized long put(LoadBalancer loadBalancer, long expectedRevision, boolean fenced) {
         UUID uuid = loadBalancer.uuid();
-        long written = write(uuid, expectedRevision, statement -> {
-            try (PreparedStatement upsert = connection.prepareStatement(
-                    "INSERT INTO load_balancer(uuid, document, revision) VALUES(?, ?, ?) "
-                            + "ON CONFLICT(uuid) DO UPDATE SET document = excluded.document, revision = excluded.revision")) {
-                upsert.setString(1, uuid.toString());
-                upsert.setString(2, documents.encode(loadBalancer));
-                upsert.setLong(3, statement);
-                upsert.executeUpdate();
-            }
-        });
+        long written = write(uuid, expectedRevision, next -> upsert(loadBalancer, next));
         notifyListener(new StoreChange(uuid, loadBalancer.durableState(), written));
         return written;
     }
@@ -182,6 +174,23 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
         return written;
     }
 
+    private void upsert(LoadBalancer loadBalancer, long newRevision) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO load_balancer(uuid, document, revision)"
+                + " VALUES(?, ?, ?) ON CONFLICT(uuid) DO UPDATE SET document = excluded.document, revision = excluded.revision")) {
+            upsert.setString(1, loadBalancer.uuid().toString());
+            upsert.setString(2, documents.encode(loadBalancer));
+            upsert.setLong(3, newRevision);
+            upsert.executeUpdate();
+        }
+    }
+
+    private void bumpRevision(long newRevision) throws SQLException {
+        try (PreparedStatement bump = connection.prepareStatement("UPDATE store_revision SET revision = ?")) {
+            bump.setLong(1, newRevision);
+            bump.executeUpdate();
+        }
+    }
+
     /** One write of a document, compared and numbered, in one transaction. */
     private interface RowWrite {
         void run(long newRevision) throws SQLException;
@@ -196,10 +205,7 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
             }
             long next = revision + 1;
             rowWrite.run(next);
-            try (PreparedStatement bump = connection.prepareStatement("UPDATE store_revision SET revision = ?")) {
-                bump.setLong(1, next);
-                bump.executeUpdate();
-            }
+            bumpRevision(next);
             return next;
         });
         revision = written;
@@ -306,12 +312,43 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
         if (writeFailure == null || closed) {
             return;
         }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+        try {
+            writeSchemaVersion();
         } catch (SQLException e) {
             return; // still failing; the reason stays that of the last refused write
         }
         writable();
+    }
+
+    private void writeSchemaVersion() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+        }
+    }
+
+    /**
+     * The first write's statements, run on {@link WarmUp#SAMPLE} and rolled back; then the schema version written as
+     * it is (see {@link #probeWrite}). Nothing stored changes, and a data directory that cannot be written shows at
+     * start-up, as after a refused write, rather than at the first create.
+     */
+    @Override
+    public synchronized void warmUp() {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                storedRevision(WarmUp.SAMPLE.uuid());
+                upsert(WarmUp.SAMPLE, revision + 1);
+                bumpRevision(revision + 1);
+            } catch (SQLException | RuntimeException e) {
+                abandonTransaction(e);
+                throw e;
+            }
+            connection.rollback();
+            connection.setAutoCommit(true);
+            writeSchemaVersion();
+        } catch (SQLException e) {
+            throw writeFailed("write at start-up", e);
+        }
     }
 
     /** A write succeeded: writes are taken again. */
