@@ -1,7 +1,6 @@
 package io.vippy.bgp;
 
 import io.vippy.core.PeerStatus;
-import io.vippy.core.RouteAnnouncer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -10,27 +9,31 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * {@code /q/health/ready}, check {@code bgp}: DOWN while sessions are configured and none is established (this
- * node's addresses reach no router); each session that is not established is named, with its state and last
- * error, while others carry the routes too. No session configured (BGP off): nothing to wait for.
+ * {@code /q/health/ready}, check {@code bgp}: DOWN while sessions are configured and none is established, or while
+ * the neighbour discovery fails (this node's addresses reach no router); each session that is not established is
+ * named, with its state and last error, while others carry the routes too. BGP off: nothing to wait for.
  */
 @Readiness
 @ApplicationScoped
 public class BgpReadiness implements HealthCheck {
     static final String NAME = "bgp";
 
-    private final RouteAnnouncer announcer;
+    private final BgpSpeaker speaker;
 
-    BgpReadiness(RouteAnnouncer announcer) {
-        this.announcer = announcer;
+    BgpReadiness(BgpSpeaker speaker) {
+        this.speaker = speaker;
     }
 
     @Override
     public HealthCheckResponse call() {
-        List<PeerStatus> peers = announcer.peers();
+        List<PeerStatus> peers = speaker.peers();
         List<PeerStatus> down = peers.stream().filter(peer -> peer.establishedSince() == null).toList();
+        String discoveryFailure = speaker.discoveryFailure();
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
-                .status(peers.isEmpty() || down.size() < peers.size());
+                .status(discoveryFailure == null && (peers.isEmpty() || down.size() < peers.size()));
+        if (discoveryFailure != null) {
+            response.withData("discovery", discoveryFailure);
+        }
         down.forEach(peer -> response.withData("peer " + peer.peer(), "not established (" + peer.state() + ")"
                 + (peer.lastError() == null ? "" : "; last error: " + peer.lastError())));
         return response.build();
