@@ -5,6 +5,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vippy.bgp.session.BgpSession;
 import io.vippy.bgp.session.BgpSessionOptions;
 import io.vippy.core.BgpNeighbor;
@@ -13,6 +14,7 @@ import io.vippy.core.PeerFailureDetector;
 import io.vippy.core.PeerStatus;
 import io.vippy.core.Route;
 import io.vippy.core.RouteAnnouncer;
+import io.vippy.core.WarmUp;
 import io.vippy.netlink.NetworkNamespace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,9 +36,11 @@ import org.jboss.logging.Logger;
  * A {@link PeerFailureDetector} (BFD) watches the path to each neighbour and drops its session when it fails.
  */
 @ApplicationScoped
-public class BgpSpeaker implements RouteAnnouncer {
+public class BgpSpeaker implements RouteAnnouncer, WarmUp {
     private static final Logger LOG = Logger.getLogger(BgpSpeaker.class);
     private static final Duration SHUTDOWN_ON_EXIT = Duration.ofSeconds(5);
+    private static final Duration DISCOVERY_RETRY_FIRST = Duration.ofMillis(500);
+    private static final Duration DISCOVERY_RETRY_MAX = Duration.ofSeconds(30);
 
     private final BgpConfig config;
     private final Instance<BgpNeighborDiscovery> discovery;
@@ -51,6 +55,7 @@ public class BgpSpeaker implements RouteAnnouncer {
      * restart), and End-of-RIB sent before the restored set would make them drop those routes for a moment.
      */
     private volatile Set<Route> desired;
+    private volatile String discoveryFailure;
 
     @Inject
     BgpSpeaker(BgpConfig config, NetworkNamespace namespace, Instance<BgpNeighborDiscovery> discovery,
@@ -86,11 +91,41 @@ public class BgpSpeaker implements RouteAnnouncer {
         if (!configured.isEmpty()) {
             start(configured);
         } else if (discovery.isResolvable()) {
-            discovery.get().discover().subscribe().with(this::start,
-                    failure -> LOG.errorf("BGP neighbour discovery failed, no routes are announced: %s", failure.getMessage()));
+            discoverThenStart();
         } else {
             start(List.of());
         }
+    }
+
+    /**
+     * Asks for the neighbours until the discovery succeeds (the Metal API or the metadata service may be away at
+     * start-up, the device not named yet), with backoff; meanwhile {@link #discoveryFailure} says why no route is
+     * announced.
+     */
+    private void discoverThenStart() {
+        Uni.createFrom().deferred(() -> discovery.get().discover())
+                .onFailure().invoke(failure -> {
+                    String reason = "BGP neighbour discovery failed, no route is announced (retrying): "
+                            + failure.getMessage();
+                    if (!reason.equals(discoveryFailure)) {
+                        LOG.error(reason);
+                    }
+                    discoveryFailure = reason;
+                })
+                .onFailure(failure -> !shutDown.get()).retry()
+                .withBackOff(DISCOVERY_RETRY_FIRST, DISCOVERY_RETRY_MAX).withJitter(0.5).indefinitely()
+                .subscribe().with(neighbors -> {
+                    if (discoveryFailure != null) {
+                        LOG.infof("BGP neighbour discovery succeeded after failing (%s)", discoveryFailure);
+                        discoveryFailure = null;
+                    }
+                    start(neighbors);
+                }, failure -> LOG.debugf("BGP neighbour discovery stopped: %s", failure.getMessage()));
+    }
+
+    /** Why no session could be started yet (the neighbour discovery failing), or null. */
+    String discoveryFailure() {
+        return discoveryFailure;
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -124,6 +159,12 @@ public class BgpSpeaker implements RouteAnnouncer {
         if (!shutDown.get()) {
             sessions.forEach(BgpSession::routesChanged);
         }
+    }
+
+    /** The first announcement's UPDATE for {@link WarmUp#SAMPLE}'s address, built and encoded, sent to no one. */
+    @Override
+    public void warmUp() {
+        BgpSession.warmUp(Route.of(WarmUp.SAMPLE.address()));
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.List;
  * {@link KernelExecutor}. Kernel errors that retrying cannot fix are thrown as
  * {@link io.vippy.core.model.PermanentFailure}; any other exception is treated as transient.
  */
-public interface Dataplane {
+public interface Dataplane extends WarmUp {
 
     /** {@code ipvs} or {@code nftables}. */
     String name();
@@ -32,4 +32,9 @@ public interface Dataplane {
 
     /** Per-service and per-real-server traffic counters as the kernel reports them. */
     List<ServiceCounters> counters();
+
+    /** Works out what programming {@link WarmUp#SAMPLE} would send, sending nothing; by default nothing to do. */
+    @Override
+    default void warmUp() {
+    }
 }

@@ -12,7 +12,7 @@ import java.util.UUID;
  * what the API acknowledged survives {@code kill -9}. The idempotency records of the API's creates live in the
  * same store, so they are as durable and as shared. Blocking: never call it on an event loop.
  */
-public interface StateStore extends IdempotencyRecords {
+public interface StateStore extends IdempotencyRecords, WarmUp {
 
     /** {@code sqlite} or {@code etcd}. */
     String name();
@@ -39,6 +39,11 @@ public interface StateStore extends IdempotencyRecords {
      */
     void watch(long revision, StoreListener listener);
 
-    /** Why the store cannot be reached now, or empty when it can (a store in this process always can). */
+    /** Why the store cannot take writes now (etcd unreachable, a full disk), or empty when it can. */
     java.util.Optional<String> unavailable();
+
+    /** Runs what the first write runs, storing nothing; by default nothing to do. */
+    @Override
+    default void warmUp() {
+    }
 }

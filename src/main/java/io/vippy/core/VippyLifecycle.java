@@ -9,6 +9,7 @@ import io.vippy.core.reconciler.Reconciler;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.List;
@@ -32,14 +33,29 @@ public class VippyLifecycle {
      * before any kernel state is touched.
      */
     void onStart(@Observes @Priority(LAST) StartupEvent event, LoadBalancerRegistry registry, Reconciler reconciler,
-            AddressProvider addresses, Dataplane dataplane) {
+            AddressProvider addresses, Dataplane dataplane, Instance<WarmUp> warmUps) {
         exitZeroOnSigterm();
+        warmUp(warmUps);
         List<LoadBalancer> stored = registry.list();
         LOG.infof("Vippy starting: %d load balancer(s) stored, address provider %s, dataplane %s",
                 stored.size(), addresses.name(), dataplane.name());
         reconciler.start(stored).subscribe().with(
                 ok -> LOG.infof("reconciling %d stored load balancer(s)", stored.size()),
                 failure -> LOG.errorf("start-up reconcile failed: %s", failure.getMessage()));
+    }
+
+    /** Runs every warm-up; one that fails costs the first create its time, nothing more, so it is only logged. */
+    private static void warmUp(Instance<WarmUp> warmUps) {
+        long started = System.nanoTime();
+        for (WarmUp warmUp : warmUps) {
+            try {
+                warmUp.warmUp();
+            } catch (RuntimeException e) {
+                LOG.warnf("a warm-up failed: %s", e.toString());
+            }
+        }
+        LOG.infof("warmed up the first create's path (API, store, dataplane, BGP) in %d ms",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /**

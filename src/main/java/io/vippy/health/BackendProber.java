@@ -20,6 +20,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.vippy.core.model.HealthCheckSpec;
 import io.vippy.netlink.NetworkNamespace;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -105,9 +106,17 @@ final class BackendProber implements AutoCloseable {
         };
     }
 
+    /**
+     * A failure in a few words: its message, or what it is when it has none (Netty throws a bare
+     * NoRouteToHostException when the backend's network is gone, and prefixes the address to its "null" message).
+     */
     static String describe(Throwable cause) {
         String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message;
+        String what = cause instanceof NoRouteToHostException ? "no route to host" : cause.getClass().getSimpleName();
+        if (message == null) {
+            return what;
+        }
+        return message.startsWith("null: ") ? what + message.substring("null".length()) : message;
     }
 
     /** Checks ask "does it answer?", not "is it who it claims?": certificates are not verified (as HAProxy's default). */

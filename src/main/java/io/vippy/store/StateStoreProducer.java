@@ -43,7 +43,12 @@ public class StateStoreProducer {
         return store;
     }
 
-    void close(@Disposes StateStore store) {
+    /**
+     * Removes the gauge with the store it reads: Micrometer keeps a meter by name and tags, so a store opened later in
+     * this JVM (a test's next application) would otherwise be reported through this one.
+     */
+    void close(@Disposes StateStore store, MeterRegistry meters) {
+        meters.find("vippy.store.available").tag("store", store.name()).gauges().forEach(meters::remove);
         if (store instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

@@ -7,8 +7,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only while the store can be reached: a node that lost etcd keeps forwarding and announcing what it holds,
- * but cannot take changes, and says so here, naming etcd.
+ * Ready only while the store takes writes: a node that lost etcd, or whose disk is full, keeps forwarding and
+ * announcing what it holds, but cannot take changes, and says so here, naming the cause.
  */
 @Readiness
 @ApplicationScoped

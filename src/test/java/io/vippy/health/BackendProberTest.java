@@ -63,9 +63,12 @@ class BackendProberTest {
     }
 
     private static ProbeResult probe(BackendProber with, int port, HealthCheckSpec spec) throws Exception {
+        return probe(with, new InetSocketAddress(LOOPBACK, port), spec);
+    }
+
+    private static ProbeResult probe(BackendProber with, InetSocketAddress target, HealthCheckSpec spec) throws Exception {
         EventLoop loop = with.nextLoop();
-        return loop.submit(() -> with.probe(loop, new InetSocketAddress(LOOPBACK, port), spec))
-                .get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        return loop.submit(() -> with.probe(loop, target, spec)).get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
     }
 
     private static HealthCheckSpec http(String path) {
@@ -82,6 +85,21 @@ class BackendProberTest {
         ProbeResult refused = probe(prober, closedPort, TCP);
         assertFalse(refused.ok());
         assertTrue(refused.detail().toLowerCase().contains("refused"), refused.detail());
+    }
+
+    /** The backend's network gone (no route in the namespace): the failure says so, not "null". */
+    @Test
+    void aBackendWithNoRouteToItFailsNamingThat() throws Exception {
+        RootOnly.assumeRoot();
+        try (TestNamespace isolated = TestNamespace.create("vprb")) {
+            BackendProber inside = new BackendProber(NetworkNamespace.named(isolated.name()), 1);
+            try {
+                assertEquals(new ProbeResult(false, "no route to host: /10.30.9.2:80"),
+                        probe(inside, new InetSocketAddress("10.30.9.2", 80), TCP));
+            } finally {
+                inside.close();
+            }
+        }
     }
 
     @Test

@@ -77,7 +77,7 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
         for (int i = 1; i <= BACKENDS; i++) {
             TestNamespace backend = TestNamespace.create("vhlt");
             backends.add(backend);
-            topology.lbnode.link(backend, "b" + i, "10.30." + i + ".1/24", "eth0", "10.30." + i + ".2/24");
+            linkBackend(i);
             backendThreads.add(Executors.newCachedThreadPool(NetworkNamespace.named(backend.name()).threadFactory("be" + i)));
         }
         clientThreads = Executors.newFixedThreadPool(8, NetworkNamespace.named(topology.tor.name()).threadFactory("client"));
@@ -129,6 +129,17 @@ public class HealthTestRig implements QuarkusTestResourceLifecycleManager {
 
     static String backendIp(int index) {
         return "10.30." + index + ".2";
+    }
+
+    /** Links the node ({@code bN}, 10.30.N.1) and backend N ({@code eth0}, 10.30.N.2): at start, and again after {@link #deleteBackendLink}. */
+    void linkBackend(int index) {
+        topology.lbnode.link(backends.get(index - 1), "b" + index, "10.30." + index + ".1/24", "eth0",
+                backendIp(index) + "/24");
+    }
+
+    /** The network to backend N going away: its veth deleted, both ends, with their addresses and routes. */
+    void deleteBackendLink(int index) {
+        topology.lbnode.exec("ip", "link", "del", "b" + index).orThrow();
     }
 
     /** Starts backend {@code index}'s server on {@code port}; it accepts until {@link #stopServer}. */

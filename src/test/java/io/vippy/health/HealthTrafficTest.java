@@ -197,6 +197,49 @@ class HealthTrafficTest {
                 .until(() -> tally(vip, port, 10).keySet().equals(java.util.Set.of("be1", "be2")));
     }
 
+    /**
+     * Fault: the whole backend network going away while the load balancer is ACTIVE: one backend's link set down on
+     * the node, the other's deleted. Both show unhealthy and the load balancer DEGRADED with a message, in the API
+     * and the metrics, and its route leaves the router; once the links are back, it is ACTIVE again by itself, with
+     * its route and both backends taking connections.
+     */
+    @Test
+    void theBackendNetworkGoingAwayDegradesTheLoadBalancerAndItRecoversWhenTheLinksReturn() {
+        int port = 86;
+        String uuid = loadBalancerWithHealthyBackends(port, 2);
+        String vip = eip(uuid);
+        String prefix = vip + "/32";
+        String lb = "loadbalancer=\"" + uuid + "\"";
+        Awaitility.await("route at BIRD").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> rig().bird().hasRoute(prefix));
+
+        rig().node().exec("ip", "link", "set", "b1", "down").orThrow();
+        rig().deleteBackendLink(2);
+        try {
+            Map<String, Object> degraded = awaitLoadBalancer(uuid, "DEGRADED", Duration.ofSeconds(15),
+                    lb2 -> "DEGRADED".equals(lb2.get("status")));
+            assertEquals(Map.of("10.30.1.2:86", "unhealthy", "10.30.2.2:86", "unhealthy"), healthOf(degraded));
+            assertEquals("no backend is healthy; route withdrawn", degraded.get("message"), degraded.toString());
+            Awaitility.await("route withdrawn at BIRD").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !rig().bird().hasRoute(prefix));
+            Awaitility.await("DEGRADED and both unhealthy in the metrics").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> api().get("/q/metrics").then().statusCode(200).extract().asString(), text ->
+                            metric(text, "vippy_loadbalancers", "status=\"DEGRADED\"") >= 1
+                                    && metric(text, "vippy_backend_health", lb, "health=\"unhealthy\"") == 2);
+        } finally {
+            rig().node().exec("ip", "link", "set", "b1", "up").orThrow();
+            rig().linkBackend(2);
+        }
+        awaitLoadBalancer(uuid, "ACTIVE again, both backends healthy", Duration.ofSeconds(20),
+                lb2 -> "ACTIVE".equals(lb2.get("status")) && healthOf(lb2).values().stream().allMatch("healthy"::equals));
+        Awaitility.await("route back at BIRD").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> rig().bird().hasRoute(prefix));
+        Awaitility.await("both backends take connections again").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> tally(vip, port, 10).keySet().equals(java.util.Set.of("be1", "be2")));
+    }
+
     @Test
     void withEveryBackendDownTheRouteLeavesTheRouterAndComesBackWithTheFirstRecovery() {
         int port = 81;

@@ -1,7 +1,6 @@
 package io.vippy.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,8 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * deploy/prometheus/vippy-alerts.yml against Debian's Prometheus: promtool checks the rules and runs their unit
- * tests (each alert fired by synthetic series), then a real Prometheus scrapes a running Vippy whose BGP peer does
- * not answer, and VippyBgpSessionDown fires. The Grafana dashboard names only metrics Vippy exports.
+ * tests (each alert fired by synthetic series), then a real Prometheus scrapes a running Vippy whose only BGP peer
+ * does not answer, and VippyBgpSessionDown fires, and VippyNotReady too (its addresses reach no router, and
+ * readiness names the peer). The Grafana dashboard names only metrics Vippy exports.
  */
 class AlertRulesIT {
     private static final Path RULES = Path.of("deploy/prometheus/vippy-alerts.yml");
@@ -115,16 +115,13 @@ class AlertRulesIT {
                 "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
 
-        JsonNode firing = null;
         long deadline = System.nanoTime() + FIRING_WAIT.toNanos();
-        while (firing == null && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            firing = firingAlert(port, "VippyBgpSessionDown");
-        }
-        assertTrue(firing != null, "VippyBgpSessionDown did not fire within " + FIRING_WAIT + "; Prometheus:\n"
-                + Files.readString(dir.resolve("prometheus.log")) + "\nVippy:\n" + vippy.log());
+        JsonNode firing = awaitFiring(port, "VippyBgpSessionDown", deadline);
         assertTrue(firing.path("labels").path("peer").asText().startsWith("127.0.0.1"), firing.toString());
-        assertNull(firingAlert(port, "VippyNotReady"), "Vippy is ready, and vippy_ready says so");
+        awaitFiring(port, "VippyNotReady", deadline);
+        HttpResponse<String> ready = vippy.send("GET", "/q/health/ready", null);
+        assertEquals(503, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"peer 127.0.0.1"), "readiness names the peer: " + ready.body());
 
         Set<String> scraped = new HashSet<>();
         get(port, "/api/v1/label/__name__/values").path("data").forEach(name -> scraped.add(name.asText()));
@@ -132,6 +129,18 @@ class AlertRulesIT {
         missing.removeAll(scraped);
         missing.removeAll(NOT_HERE);
         assertEquals(Set.of(), missing, "the dashboard names metrics Vippy does not export");
+    }
+
+    /** Polls Prometheus every 500 ms until the alert fires; fails at the deadline. */
+    private JsonNode awaitFiring(int port, String name, long deadline) throws IOException, InterruptedException {
+        JsonNode firing = firingAlert(port, name);
+        while (firing == null && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            firing = firingAlert(port, name);
+        }
+        assertTrue(firing != null, name + " did not fire within " + FIRING_WAIT + "; Prometheus:\n"
+                + Files.readString(dir.resolve("prometheus.log")) + "\nVippy:\n" + vippy.log());
+        return firing;
     }
 
     private JsonNode firingAlert(int port, String name) throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
 import io.vippy.testing.RootOnly;
 import io.vippy.testing.Shell;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,15 +88,47 @@ class MetalFailureDrillsIT {
         assertEquals(Set.of("be1", "be2", "be3"), client.backendsSeen(eip, PORT, 30));
     }
 
+    /**
+     * Fault: both ToR routers gone (their BIRDs stopped) while Vippy serves a load balancer, and another one created
+     * meanwhile. Each session shows down in the metrics, readiness is DOWN naming both peers; when the routers come
+     * back, the sessions return and every route is announced again, with no restart and no call.
+     */
     @Test
-    void restartingTheTorsBirdBringsSessionsAndRoutesBack() {
-        rig.script("bird-restart");
+    void theTorsBirdsGoneAndBackBringSessionsAndEveryRouteBack() {
+        rig.script("bird-stop");
+        client.await("both sessions down in the metrics and readiness", Duration.ofSeconds(30),
+                () -> sessionsEstablishedInMetrics().equals(List.of(0, 0)) && notReadyNamingBothRouters());
+        String second = client.json(client.expect(201, "POST", "/loadbalancer", "{\"name\":\"meanwhile\",\"port\":81}"))
+                .get("uuid").asText();
+        String secondEip = client.awaitActive(second);
+
+        rig.script("bird-start");
         client.awaitSessions();
         client.awaitTorRoutes(eip, 2);
+        client.awaitTorRoutes(secondEip, 2);
         for (String route : rig.torRoutes(eip).split("\n")) {
             assertTrue(route.contains("proto bird"), route);
         }
         assertEquals(Set.of("be1", "be2", "be3"), client.backendsSeen(eip, PORT, 30));
+        client.await("sessions up in the metrics and ready again", Duration.ofSeconds(30),
+                () -> sessionsEstablishedInMetrics().equals(List.of(1, 1))
+                        && rig.vippy().send("GET", "/q/health/ready", null).statusCode() == 200);
+    }
+
+    /** {@code vippy_bgp_session_established} of each ToR router, in the order of {@link MetalRig#ROUTERS}. */
+    private List<Integer> sessionsEstablishedInMetrics() {
+        List<String> metrics = client.expect(200, "GET", "/q/metrics", null).lines()
+                .filter(line -> line.startsWith("vippy_bgp_session_established{")).toList();
+        return MetalRig.ROUTERS.stream().map(router -> metrics.stream()
+                .filter(line -> line.contains("peer=\"" + router + "\""))
+                .map(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1)).toList();
+    }
+
+    private boolean notReadyNamingBothRouters() {
+        HttpResponse<String> ready = rig.vippy().send("GET", "/q/health/ready", null);
+        return ready.statusCode() == 503
+                && MetalRig.ROUTERS.stream().allMatch(router -> ready.body().contains("\"peer " + router + "\""));
     }
 
     /**

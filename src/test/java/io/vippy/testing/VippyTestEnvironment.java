@@ -11,19 +11,35 @@ import java.util.stream.Stream;
 
 /**
  * Gives a {@code @QuarkusTest} Vippy its own network namespace (so addresses, nftables and BGP sockets never
- * touch the host) and its own empty data directory; both are removed when the tests end.
+ * touch the host) and its own empty data directory; both are removed when the tests end. With the argument
+ * {@link #DATA_DIR_KIB}, the data directory is a tmpfs of that many KiB, for tests that fill it.
  */
 public class VippyTestEnvironment implements QuarkusTestResourceLifecycleManager {
     /** The API token of the test profile ({@code %test.vippy.api.token}). */
     public static final String TOKEN = "test-token-0123456789abcdef";
+    /** Argument: the data directory is a tmpfs of this many KiB ({@link #dataDirMount}). */
+    public static final String DATA_DIR_KIB = "data-dir-kib";
     /** The namespace of the running test application, for tests that look at the kernel state it made. */
     private static volatile TestNamespace namespace;
+    private static volatile TmpfsMount dataDirMount;
     /** This instance's own: Quarkus may start a second instance before it stops the first. */
     private TestNamespace ownNamespace;
     private Path dataDir;
+    private Integer dataDirKib;
+    private TmpfsMount ownDataDirMount;
 
     public static TestNamespace namespace() {
         return namespace;
+    }
+
+    /** The tmpfs under the running test application's data directory, when {@link #DATA_DIR_KIB} asked for one. */
+    public static TmpfsMount dataDirMount() {
+        return dataDirMount;
+    }
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        dataDirKib = initArgs.containsKey(DATA_DIR_KIB) ? Integer.valueOf(initArgs.get(DATA_DIR_KIB)) : null;
     }
 
     @Override
@@ -33,10 +49,21 @@ public class VippyTestEnvironment implements QuarkusTestResourceLifecycleManager
         }
         ownNamespace = TestNamespace.create("vapi");
         namespace = ownNamespace;
-        try {
-            dataDir = Files.createTempDirectory("vippy-test-data");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (dataDirKib != null) {
+            try {
+                ownDataDirMount = TmpfsMount.mount("vippy-test-data", dataDirKib);
+            } catch (RuntimeException | AssertionError e) {
+                ownNamespace.close();
+                throw e;
+            }
+            dataDirMount = ownDataDirMount;
+            dataDir = ownDataDirMount.dir();
+        } else {
+            try {
+                dataDir = Files.createTempDirectory("vippy-test-data");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return Map.of("vippy.netns", ownNamespace.name(), "vippy.data-dir", dataDir.toString());
     }
@@ -46,7 +73,11 @@ public class VippyTestEnvironment implements QuarkusTestResourceLifecycleManager
         if (ownNamespace != null) {
             ownNamespace.close();
         }
-        deleteRecursively(dataDir);
+        if (ownDataDirMount != null) {
+            ownDataDirMount.close();
+        } else {
+            deleteRecursively(dataDir);
+        }
     }
 
     public static void deleteRecursively(Path dir) {

@@ -2,6 +2,7 @@ package io.vippy.api.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.vippy.core.StoreFullException;
 import io.vippy.core.StoreUnavailableException;
 import io.vippy.core.model.ConflictException;
 import io.vippy.core.model.NotFoundException;
@@ -27,6 +28,9 @@ final class GrpcErrors {
             status = Status.NOT_FOUND;
         } else if (failure instanceof ConflictException) {
             status = Status.ALREADY_EXISTS;
+        } else if (failure instanceof StoreFullException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription("the change was not acknowledged: " + failure.getMessage()
+                    + "; changes are taken again once space is freed there").asRuntimeException();
         } else if (failure instanceof StoreUnavailableException) {
             return Status.UNAVAILABLE.withDescription("the change was not acknowledged: " + failure.getMessage())
                     .asRuntimeException();

@@ -1,5 +1,6 @@
 package io.vippy.api.rest;
 
+import io.vippy.core.StoreFullException;
 import io.vippy.core.StoreUnavailableException;
 import io.vippy.core.model.ConflictException;
 import io.vippy.core.model.NotFoundException;
@@ -41,6 +42,13 @@ public class ErrorMappers {
     public Response storeUnavailable(StoreUnavailableException e) {
         return error(Response.Status.SERVICE_UNAVAILABLE, "the change was not acknowledged: " + e.getMessage()
                 + "; reads still answer from what this node holds, send the change again once the store is back (with an Idempotency-Key a repeat is safe).");
+    }
+
+    @ServerExceptionMapper
+    public Response storeFull(StoreFullException e) {
+        return error(507, "the change was not acknowledged: " + e.getMessage()
+                + "; reads still answer, and changes are taken again by themselves once space is freed there: send"
+                + " it again then (with an Idempotency-Key a repeat is safe).");
     }
 
     @ServerExceptionMapper

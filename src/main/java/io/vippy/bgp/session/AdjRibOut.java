@@ -83,6 +83,18 @@ final class AdjRibOut {
         return updates;
     }
 
+    /**
+     * The first announcement's work short of the wire, for a route that no session holds: its UPDATE built and
+     * encoded (start-up warm-up; the AS number is any).
+     */
+    static void warmUp(Route route) {
+        AdjRibOut rib = new AdjRibOut(new Origination(BgpAddressFamily.of(route.address()),
+                BgpAsPath.originatedBy(64512, true), route.address(), OptionalLong.empty(), List.of()));
+        for (BgpUpdateMessage update : rib.sync(Set.of(route))) {
+            encodedLength(update);
+        }
+    }
+
     /** UPDATEs withdrawing everything advertised. */
     List<BgpUpdateMessage> withdrawAll() {
         List<BgpPrefix> all = advertised.keySet().stream().map(BgpPrefix::host).toList();

@@ -134,6 +134,11 @@ public final class BgpSession implements PeerFailureDetector.PathObserver {
         return done;
     }
 
+    /** See {@link AdjRibOut#warmUp}. */
+    public static void warmUp(Route route) {
+        AdjRibOut.warmUp(route);
+    }
+
     public PeerStatus status() {
         return status;
     }

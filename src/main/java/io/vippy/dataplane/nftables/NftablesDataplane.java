@@ -6,7 +6,9 @@ import io.vippy.core.RealServer;
 import io.vippy.core.ServiceCounters;
 import io.vippy.core.ServiceKey;
 import io.vippy.core.VirtualService;
+import io.vippy.core.WarmUp;
 import io.vippy.core.model.IpFamily;
+import io.vippy.core.model.LoadBalancer;
 import io.vippy.core.model.PermanentFailure;
 import io.vippy.core.model.Scheduler;
 import io.vippy.dataplane.Sysctl;
@@ -126,6 +128,19 @@ public class NftablesDataplane implements Dataplane, AutoCloseable {
         ProgrammedService plan = queueChange(tx, service.key(), SlotPlanner.plan(service));
         commit(tx, family, Map.of(service.key(), plan));
         desired.put(service.key(), service);
+    }
+
+    /** The first program's planning and rendering, for a service the kernel never sees; runs on any thread. */
+    @Override
+    public void warmUp() {
+        LoadBalancer lb = WarmUp.SAMPLE;
+        VirtualService sample = new VirtualService(new ServiceKey(lb.address(), lb.protocol(), lb.port()),
+                lb.scheduler(), lb.backends().stream().map(b -> new RealServer(b.ip(), b.port(), b.weight())).toList());
+        NftTransaction tx = VippyRuleset.transaction(NftFamily.of(sample.key().address()));
+        ServiceDiff.queue(tx, null, SlotPlanner.plan(sample));
+        if (tx.toString().isEmpty()) {
+            throw new IllegalStateException("the warm-up's sample service rendered to no nftables script");
+        }
     }
 
     @Override

@@ -5,10 +5,12 @@ import io.vippy.core.IdempotencyKey;
 import io.vippy.core.StateStore;
 import io.vippy.core.StoreChange;
 import io.vippy.core.StoreConflictException;
+import io.vippy.core.StoreFullException;
 import io.vippy.core.StoreListener;
 import io.vippy.core.StoreSnapshot;
 import io.vippy.core.StoreUnavailableException;
 import io.vippy.core.StoredLoadBalancer;
+import io.vippy.core.WarmUp;
 import io.vippy.core.model.InvalidConfigException;
 import io.vippy.core.model.LoadBalancer;
 import io.vippy.store.LoadBalancerDocument;
@@ -19,13 +21,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 import org.sqlite.JDBC;
+import org.sqlite.SQLiteErrorCode;
 
 /**
  * Load balancers in an embedded SQLite database, one document per load balancer with the revision of its last
@@ -33,18 +41,31 @@ import org.sqlite.JDBC;
  * {@code synchronous=FULL}: a write has reached the disk when {@link #put} returns, so neither {@code kill -9} nor a
  * power cut loses what the API acknowledged. One connection, used under this object's lock; the watcher hears of
  * each write under that lock too, so it sees them in revision order, before the writer returns.
+ *
+ * <p>A write that fails (a full disk above all) is refused with the reason, and the store says it cannot take
+ * writes ({@link #unavailable}) until a write succeeds again: while none comes, a one-page write is tried every
+ * {@link #PROBE_INTERVAL}, so the store is back by itself once space is freed.
  */
 public final class SqliteStateStore implements StateStore, AutoCloseable {
     public static final String FILE_NAME = "vippy.db";
     /** 1: documents only (Vippy 0.1); 2: a revision per document and for the store. */
     private static final int SCHEMA_VERSION = 2;
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    private static final Logger LOG = Logger.getLogger(SqliteStateStore.class);
 
+    private final Path dataDir;
     private final Connection connection;
     private final LoadBalancerDocument documents;
     private long revision;
     private StoreListener listener;
+    /** Why the last write failed, until one succeeds again; null while writes succeed. */
+    private volatile String writeFailure;
+    /** Runs {@link #probeWrite} while writes fail; null while they succeed. */
+    private ScheduledExecutorService probe;
+    private boolean closed;
 
-    private SqliteStateStore(Connection connection, LoadBalancerDocument documents, long revision) {
+    private SqliteStateStore(Path dataDir, Connection connection, LoadBalancerDocument documents, long revision) {
+        this.dataDir = dataDir;
         this.connection = connection;
         this.documents = documents;
         this.revision = revision;
@@ -68,7 +89,7 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
                 statement.execute("PRAGMA busy_timeout=5000");
             }
             long revision = migrate(connection, dataDir);
-            return new SqliteStateStore(connection, documents, revision);
+            return new SqliteStateStore(dataDir, connection, documents, revision);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw new InvalidConfigException("vippy.data-dir", "cannot open the state database in " + dataDir + ": "
@@ -136,16 +157,7 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
     @Override
     public synchronized long put(LoadBalancer loadBalancer, long expectedRevision, boolean fenced) {
         UUID uuid = loadBalancer.uuid();
-        long written = write(uuid, expectedRevision, statement -> {
-            try (PreparedStatement upsert = connection.prepareStatement(
-                    "INSERT INTO load_balancer(uuid, document, revision) VALUES(?, ?, ?) "
-                            + "ON CONFLICT(uuid) DO UPDATE SET document = excluded.document, revision = excluded.revision")) {
-                upsert.setString(1, uuid.toString());
-                upsert.setString(2, documents.encode(loadBalancer));
-                upsert.setLong(3, statement);
-                upsert.executeUpdate();
-            }
-        });
+        long written = write(uuid, expectedRevision, next -> upsert(loadBalancer, next));
         notifyListener(new StoreChange(uuid, loadBalancer.durableState(), written));
         return written;
     }
@@ -162,6 +174,23 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
         return written;
     }
 
+    private void upsert(LoadBalancer loadBalancer, long newRevision) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO load_balancer(uuid, document, revision)"
+                + " VALUES(?, ?, ?) ON CONFLICT(uuid) DO UPDATE SET document = excluded.document, revision = excluded.revision")) {
+            upsert.setString(1, loadBalancer.uuid().toString());
+            upsert.setString(2, documents.encode(loadBalancer));
+            upsert.setLong(3, newRevision);
+            upsert.executeUpdate();
+        }
+    }
+
+    private void bumpRevision(long newRevision) throws SQLException {
+        try (PreparedStatement bump = connection.prepareStatement("UPDATE store_revision SET revision = ?")) {
+            bump.setLong(1, newRevision);
+            bump.executeUpdate();
+        }
+    }
+
     /** One write of a document, compared and numbered, in one transaction. */
     private interface RowWrite {
         void run(long newRevision) throws SQLException;
@@ -176,10 +205,7 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
             }
             long next = revision + 1;
             rowWrite.run(next);
-            try (PreparedStatement bump = connection.prepareStatement("UPDATE store_revision SET revision = ?")) {
-                bump.setLong(1, next);
-                bump.executeUpdate();
-            }
+            bumpRevision(next);
             return next;
         });
         revision = written;
@@ -221,22 +247,120 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
         T run() throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction, rolled back if it throws. */
+    /** Runs the write {@code work} in one transaction, rolled back if it throws. */
     private <T> T transaction(String what, SqlWork<T> work) {
+        T result;
         try {
             connection.setAutoCommit(false);
             try {
-                T result = work.run();
+                result = work.run();
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                abandonTransaction(e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
+            connection.setAutoCommit(true);
         } catch (SQLException e) {
-            throw new StoreUnavailableException("cannot " + what + " in the state database: " + e.getMessage(), e);
+            throw writeFailed(what, e);
+        }
+        writable();
+        return result;
+    }
+
+    /** Ends a failed transaction. SQLite may have ended it already (it does on a full disk): the first failure counts. */
+    private void abandonTransaction(Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Records that writes fail, and why, until one succeeds; the refusal for the caller, 'full' when it is. */
+    private StoreUnavailableException writeFailed(String what, SQLException e) {
+        boolean full = (e.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_FULL.code;
+        String reason = full ? "the disk under " + dataDir + " is full"
+                : "the state database in " + dataDir + " cannot be written: " + e.getMessage();
+        if (writeFailure == null) {
+            LOG.warnf("%s; writes are refused until one succeeds again (tried every %d ms)", reason,
+                    PROBE_INTERVAL.toMillis());
+        }
+        writeFailure = reason;
+        if (probe == null && !closed) {
+            probe = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "vippy-store-probe");
+                thread.setDaemon(true);
+                return thread;
+            });
+            probe.scheduleWithFixedDelay(this::probeWrite, PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        String message = "cannot " + what + ": " + reason;
+        return full ? new StoreFullException(message, e) : new StoreUnavailableException(message, e);
+    }
+
+    /**
+     * Writes the schema version as it is: one page through the write-ahead log to the disk, as any write (a no-op
+     * UPDATE would not do: SQLite skips rows that do not change).
+     */
+    private synchronized void probeWrite() {
+        if (writeFailure == null || closed) {
+            return;
+        }
+        try {
+            writeSchemaVersion();
+        } catch (SQLException e) {
+            return; // still failing; the reason stays that of the last refused write
+        }
+        writable();
+    }
+
+    private void writeSchemaVersion() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+        }
+    }
+
+    /**
+     * The first write's statements, run on {@link WarmUp#SAMPLE} and rolled back; then the schema version written as
+     * it is (see {@link #probeWrite}). Nothing stored changes, and a data directory that cannot be written shows at
+     * start-up, as after a refused write, rather than at the first create.
+     */
+    @Override
+    public synchronized void warmUp() {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                storedRevision(WarmUp.SAMPLE.uuid());
+                upsert(WarmUp.SAMPLE, revision + 1);
+                bumpRevision(revision + 1);
+            } catch (SQLException | RuntimeException e) {
+                abandonTransaction(e);
+                throw e;
+            }
+            connection.rollback();
+            connection.setAutoCommit(true);
+            writeSchemaVersion();
+        } catch (SQLException e) {
+            throw writeFailed("write at start-up", e);
+        }
+    }
+
+    /** A write succeeded: writes are taken again. */
+    private void writable() {
+        String was = writeFailure;
+        if (was != null) {
+            writeFailure = null;
+            LOG.infof("the state database takes writes again (they failed: %s)", was);
+        }
+        if (probe != null) {
+            probe.shutdown();
+            probe = null;
         }
     }
 
@@ -265,7 +389,7 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Optional<String> unavailable() {
-        return Optional.empty();
+        return Optional.ofNullable(writeFailure).map(reason -> "writes fail: " + reason);
     }
 
     private static Long queryLong(Connection connection, String sql) throws SQLException {
@@ -296,6 +420,10 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
+        if (probe != null) {
+            probe.shutdownNow();
+        }
         closeQuietly(connection);
     }
 }

@@ -8,11 +8,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Starts a fake Metal API before Quarkus and configures Vippy for it, under the seed's property names. */
+/**
+ * Starts a fake Metal API before Quarkus and configures Vippy for it, under the seed's property names. With the
+ * argument {@link #DEVICE_LATER}, this device is not there yet: the test adds it ({@link #addDevice}).
+ */
 public class FakeMetalResource implements QuarkusTestResourceLifecycleManager {
     static final String HOSTNAME = "am6-c3.small.x86-01";
+    static final String DEVICE_LATER = "device-later";
     static volatile FakeMetalApi fake;
     private Vertx vertx;
+    private boolean deviceLater;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        deviceLater = Boolean.parseBoolean(initArgs.get(DEVICE_LATER));
+    }
+
+    /** This device, with the rig's BGP neighbours, as the metadata service describes it. */
+    static void addDevice() {
+        fake.metadataFor(fake.state().addDevice(HOSTNAME, List.of(FakeMetalNeighbors.localIpv4())));
+    }
 
     @Override
     public Map<String, String> start() {
@@ -22,7 +37,9 @@ public class FakeMetalResource implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException("The fake Metal API did not start", e);
         }
-        fake.metadataFor(fake.state().addDevice(HOSTNAME, List.of(FakeMetalNeighbors.localIpv4())));
+        if (!deviceLater) {
+            addDevice();
+        }
         return Map.of("vippy.provider", "equinix-metal",
                 "packet.auth.token", "wired-token",
                 "project.id", fake.state().project(),
