@@ -16,15 +16,22 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CPU cost of BFD at 300 ms x 3 with two peers (FRR's bfdd on two ToR addresses), measured in the same window
- * as the rest of this JVM: the CPU time of BFD's own threads (event loop and receivers) against the whole
- * process. Not part of the test suite (the name does not end in Test); bench/bfd/run.sh runs it.
+ * The CPU cost of BFD at 300 ms x 3 with two peers (FRR's bfdd on two ToR addresses): the CPU time of BFD's own
+ * threads (event loop and receivers) and of the whole process in one window, then of the whole process in a window
+ * of the same length after BFD stopped, side by side. Not part of the test suite (the name does not end in Test);
+ * bench/bfd/run.sh runs it.
+ * <p>
+ * Each session has its own pair of addresses: bfdd keys a single-hop peer by the remote address (and interface),
+ * not by its local address, so two {@code peer} blocks for the same remote address are one session to it.
  */
 class BfdCpuBenchmark {
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bfd.bench.seconds", 60));
+    /** Before each window: the sessions' start (or stop) and its JIT compilation are not what is measured. */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
     /** bgpd only so that the rig's readiness check passes; the BFD sessions are configured in bfdd. */
     private static final String BGPD = "hostname tor\nrouter bgp 65530\n bgp router-id 192.168.100.1\n"
             + " neighbor 192.168.100.2 remote-as 65000\n";
@@ -33,7 +40,7 @@ class BfdCpuBenchmark {
             bfd
              peer 192.168.100.2 local-address 192.168.100.1
              !
-             peer 192.168.100.2 local-address 192.168.100.11
+             peer 192.168.100.12 local-address 192.168.100.11
              !
             !
             """;
@@ -54,30 +61,47 @@ class BfdCpuBenchmark {
         RootOnly.assumeRoot();
         try (BgpTopology topology = BgpTopology.create("vbfdb")) {
             topology.tor.exec("ip", "addr", "add", "192.168.100.11/24", "dev", "veth-tor").orThrow();
+            topology.lbnode.exec("ip", "addr", "add", "192.168.100.12/24", "dev", "veth-lb").orThrow();
             BgpNeighbor first = BfdTestSupport.neighbor("192.168.100.1", Optional.of(BgpTopology.LB_IPV4), 0);
-            BgpNeighbor second = BfdTestSupport.neighbor("192.168.100.11", Optional.of(BgpTopology.LB_IPV4), 0);
+            BgpNeighbor second = BfdTestSupport.neighbor("192.168.100.11", Optional.of("192.168.100.12"), 0);
             try (Frr frr = new Frr(topology, topology.tor, BGPD, BFDD)) {
                 BfdDetector detector = new BfdDetector(new BfdTimers(Duration.ofMillis(300), 3),
                         NetworkNamespace.named(topology.lbnode.name()), new SimpleMeterRegistry());
                 try {
                     detector.watch(first, NO_BGP);
                     detector.watch(second, NO_BGP);
-                    Awaitility.await("both sessions Up").atMost(Duration.ofSeconds(20)).until(() ->
-                            "UP".equals(detector.state(first).orElse("")) && "UP".equals(detector.state(second).orElse("")));
-                    Thread.sleep(3000);
+                    try {
+                        Awaitility.await("both sessions Up").atMost(Duration.ofSeconds(20)).until(() ->
+                                "UP".equals(detector.state(first).orElse("")) && "UP".equals(detector.state(second).orElse("")));
+                    } catch (ConditionTimeoutException e) {
+                        throw new AssertionError("BFD sessions not Up: " + detector.state(first) + ", "
+                                + detector.state(second) + "; FRR:\n" + frr.vtysh("show bfd peers") + frr.log(), e);
+                    }
+                    Thread.sleep(SETTLE.toMillis());
                     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+                    String loadBefore = loadAverage();
                     long bfdBefore = bfdThreadsCpuNanos(threads);
                     long processBefore = processCpuNanos();
                     Thread.sleep(WINDOW.toMillis());
                     long bfd = bfdThreadsCpuNanos(threads) - bfdBefore;
                     long process = processCpuNanos() - processBefore;
-                    System.out.printf("BFD-BENCH 2 sessions Up at 300 ms x 3, %d s window%n", WINDOW.toSeconds());
-                    System.out.printf("| threads | CPU in window | share of one core |%n|---|---|---|%n");
-                    System.out.printf("| BFD (event loop + receivers) | %.3f s | %.3f %% |%n", bfd / 1e9, 100.0 * bfd / WINDOW.toNanos());
-                    System.out.printf("| whole JVM (test runner idle, BFD included) | %.3f s | %.3f %% |%n", process / 1e9,
-                            100.0 * process / WINDOW.toNanos());
-                    System.out.printf("| still Up at the end | %s, %s | |%n%n", detector.state(first).orElse("-"),
-                            detector.state(second).orElse("-"));
+                    String loadWithBfd = loadAverage();
+                    String stillUp = detector.state(first).orElse("-") + ", " + detector.state(second).orElse("-");
+
+                    detector.shutdown();
+                    Thread.sleep(SETTLE.toMillis());
+                    long idleBefore = processCpuNanos();
+                    Thread.sleep(WINDOW.toMillis());
+                    long idle = processCpuNanos() - idleBefore;
+
+                    System.out.printf("BFD-BENCH 2 sessions at 300 ms x 3 (%s at the end), then none; %d s windows%n",
+                            stillUp, WINDOW.toSeconds());
+                    System.out.printf("| what | CPU in window | share of one core |%n|---|---|---|%n");
+                    row("BFD threads (event loop + receivers)", bfd);
+                    row("whole JVM, BFD running (idle test runner + BFD)", process);
+                    row("whole JVM, BFD stopped (idle test runner)", idle);
+                    System.out.printf("load average (1, 5, 15 min): %s before, %s after the BFD window, %s at the end%n%n",
+                            loadBefore, loadWithBfd, loadAverage());
                 } finally {
                     detector.shutdown();
                 }
@@ -85,9 +109,18 @@ class BfdCpuBenchmark {
         }
     }
 
+    private static void row(String what, long cpuNanos) {
+        System.out.printf("| %s | %.3f s | %.3f %% |%n", what, cpuNanos / 1e9, 100.0 * cpuNanos / WINDOW.toNanos());
+    }
+
     private static long bfdThreadsCpuNanos(ThreadMXBean threads) {
         return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds())).filter(info -> info != null
                 && info.getThreadName().startsWith("vippy-bfd")).mapToLong(info -> threads.getThreadCpuTime(info.getThreadId())).sum();
+    }
+
+    private static String loadAverage() throws Exception {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return String.join(" ", fields[0], fields[1], fields[2]);
     }
 
     /** utime + stime of this process from /proc/self/stat, in nanoseconds (clock ticks of 10 ms). */
