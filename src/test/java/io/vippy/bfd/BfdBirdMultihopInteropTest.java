@@ -17,7 +17,7 @@ class BfdBirdMultihopInteropTest extends BfdBirdInteropTest {
      * accepts that only with vippy.bgp.multihop of 193 or more (TTL at least 256 - multihop). 255 accepts any TTL.
      */
     static final int MULTIHOP_TTL = 255;
-    static final String BIRD_TOR = """
+    static final String BIRD_TOR_MULTIHOP = """
             log stderr all;
             router id 169.254.255.1;
             protocol device { }
@@ -44,7 +44,7 @@ class BfdBirdMultihopInteropTest extends BfdBirdInteropTest {
 
     @Override
     String birdConfig() {
-        return BIRD_TOR;
+        return BIRD_TOR_MULTIHOP;
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.Optional;
 class BfdFrrMultihopInteropTest extends BfdFrrInteropTest {
     /** vippy.bgp.multihop=2: the router between us is one hop, so BFD packets must arrive with TTL 254 or more. */
     static final int MULTIHOP_TTL = 2;
-    static final String BGPD = """
+    static final String BGPD_MULTIHOP = """
             frr defaults datacenter
             hostname tor
             log stdout informational
@@ -33,7 +33,7 @@ class BfdFrrMultihopInteropTest extends BfdFrrInteropTest {
              exit-address-family
             !
             """;
-    static final String BFDD = """
+    static final String BFDD_MULTIHOP = """
             hostname tor
             log stdout informational
             !
@@ -54,12 +54,12 @@ class BfdFrrMultihopInteropTest extends BfdFrrInteropTest {
 
     @Override
     String bgpdConfig() {
-        return BGPD;
+        return BGPD_MULTIHOP;
     }
 
     @Override
     String bfddConfig() {
-        return BFDD;
+        return BFDD_MULTIHOP;
     }
 
     @Override
