@@ -2,13 +2,14 @@
 # GC pauses of the deployed JVM options (deploy/vippy.service) under API load: bench/api's ApiBench (creates,
 # lists, concurrent creates) with -Xlog:gc, then the pause distribution. What BFD interval is safe follows from
 # the longest pause (docs/benchmarks.md, BFD). Root; run from the repository root.
-# usage: bench/bfd/gc-pauses.sh [loadBalancers]   (default 1000)
+# usage: bench/bfd/gc-pauses.sh [loadBalancers [JVM options...]]   (default 1000; options after the deployed ones
+# override them, e.g. -Xms64m)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B package -DskipTests
 log=$(mktemp /tmp/vippy-gc-XXXXXX.log)
 java bench/api/ApiBench.java "${1:-1000}" -XX:SharedArchiveFile=app-cds.jsa -XX:+UseSerialGC -Xms16m -Xmx256m \
-    -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError "-Xlog:gc:file=$log"
+    -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError "${@:2}" "-Xlog:gc:file=$log"
 echo
 echo "GC pauses (-Xlog:gc, $log):"
 grep -o 'Pause.*' "$log" | sed -E 's/^Pause ([A-Za-z]+).* ([0-9.]+)ms$/\1 \2/' | sort -k2 -g | awk '

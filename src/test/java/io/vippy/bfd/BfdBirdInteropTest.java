@@ -16,7 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Vippy's BFD in {@code lbnode} against BIRD 2's {@code protocol bfd} in {@code tor}, BGP hold time 90 s. */
+/**
+ * Vippy's BFD in {@code lbnode} against BIRD 2's {@code protocol bfd} in {@code tor}, BGP hold time 90 s. Single hop
+ * on a shared link; {@link BfdBirdMultihopInteropTest} runs the same test over multihop by overriding the rig's
+ * methods.
+ */
 class BfdBirdInteropTest {
     static final String BIRD_TOR = """
             log stderr all;
@@ -41,14 +45,25 @@ class BfdBirdInteropTest {
     private Bird bird;
     private VippyWithBfd vippy;
     private BgpSpeaker speaker;
-    private final BgpNeighbor tor = BfdTestSupport.neighbor(TOR_IPV4, Optional.empty(), 0);
+
+    BgpTopology createTopology() {
+        return BgpTopology.create("vbfd");
+    }
+
+    String birdConfig() {
+        return BIRD_TOR;
+    }
+
+    BgpNeighbor torNeighbor() {
+        return BfdTestSupport.neighbor(TOR_IPV4, Optional.empty(), 0);
+    }
 
     @BeforeEach
     void setUp() {
         RootOnly.assumeRoot();
         RootOnly.requireTool("bird");
         RootOnly.requireTool("birdc");
-        topology = BgpTopology.create("vbfd");
+        topology = createTopology();
     }
 
     @AfterEach
@@ -66,8 +81,8 @@ class BfdBirdInteropTest {
 
     @Test
     void upOnBothSidesAndEitherSilenceTearsBgpDown() {
-        bird = new Bird(topology, topology.tor, "bird", BIRD_TOR);
-        vippy = new VippyWithBfd(topology.lbnode, tor);
+        bird = new Bird(topology, topology.tor, "bird", birdConfig());
+        vippy = new VippyWithBfd(topology.lbnode, torNeighbor());
         speaker = vippy.speaker;
         BfdTestSupport.awaitStablyUp(speaker, Duration.ofSeconds(30), () -> birdBfdUp() && bird.isEstablished("lb"));
         String sessions = bird.birdc("show bfd sessions");

@@ -9,22 +9,38 @@ import io.vippy.core.PeerFailureDetector;
 import io.vippy.netlink.NetworkNamespace;
 import io.vippy.testing.RootOnly;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CPU cost of BFD at 300 ms x 3 with two peers (FRR's bfdd on two ToR addresses), measured in the same window
- * as the rest of this JVM: the CPU time of BFD's own threads (event loop and receivers) against the whole
- * process. Not part of the test suite (the name does not end in Test); bench/bfd/run.sh runs it.
+ * The CPU cost of BFD at 300 ms x 3 with two peers (FRR's bfdd on two ToR addresses): the CPU time of BFD's own
+ * threads (event loop and receivers) and of the whole process in one window, then of the whole process in a window
+ * of the same length after BFD stopped, side by side. Not part of the test suite (the name does not end in Test);
+ * bench/bfd/run.sh runs it.
+ * <p>
+ * Each session has its own pair of addresses: bfdd keys a single-hop peer by the remote address (and interface),
+ * not by its local address, so two {@code peer} blocks for the same remote address are one session to it.
  */
 class BfdCpuBenchmark {
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bfd.bench.seconds", 60));
+    /**
+     * Sessions Up before the window with BFD: a daemon runs for days, so its per-packet path is what the JIT made of
+     * it; at some 13 packets a second that takes minutes, not seconds.
+     */
+    private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bfd.bench.warmup", 3));
+    /** After BFD stopped, before the window without it. */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
     /** bgpd only so that the rig's readiness check passes; the BFD sessions are configured in bfdd. */
     private static final String BGPD = "hostname tor\nrouter bgp 65530\n bgp router-id 192.168.100.1\n"
             + " neighbor 192.168.100.2 remote-as 65000\n";
@@ -33,7 +49,7 @@ class BfdCpuBenchmark {
             bfd
              peer 192.168.100.2 local-address 192.168.100.1
              !
-             peer 192.168.100.2 local-address 192.168.100.11
+             peer 192.168.100.12 local-address 192.168.100.11
              !
             !
             """;
@@ -54,30 +70,49 @@ class BfdCpuBenchmark {
         RootOnly.assumeRoot();
         try (BgpTopology topology = BgpTopology.create("vbfdb")) {
             topology.tor.exec("ip", "addr", "add", "192.168.100.11/24", "dev", "veth-tor").orThrow();
+            topology.lbnode.exec("ip", "addr", "add", "192.168.100.12/24", "dev", "veth-lb").orThrow();
             BgpNeighbor first = BfdTestSupport.neighbor("192.168.100.1", Optional.of(BgpTopology.LB_IPV4), 0);
-            BgpNeighbor second = BfdTestSupport.neighbor("192.168.100.11", Optional.of(BgpTopology.LB_IPV4), 0);
+            BgpNeighbor second = BfdTestSupport.neighbor("192.168.100.11", Optional.of("192.168.100.12"), 0);
             try (Frr frr = new Frr(topology, topology.tor, BGPD, BFDD)) {
                 BfdDetector detector = new BfdDetector(new BfdTimers(Duration.ofMillis(300), 3),
                         NetworkNamespace.named(topology.lbnode.name()), new SimpleMeterRegistry());
                 try {
                     detector.watch(first, NO_BGP);
                     detector.watch(second, NO_BGP);
-                    Awaitility.await("both sessions Up").atMost(Duration.ofSeconds(20)).until(() ->
-                            "UP".equals(detector.state(first).orElse("")) && "UP".equals(detector.state(second).orElse("")));
-                    Thread.sleep(3000);
+                    try {
+                        Awaitility.await("both sessions Up").atMost(Duration.ofSeconds(20)).until(() ->
+                                "UP".equals(detector.state(first).orElse("")) && "UP".equals(detector.state(second).orElse("")));
+                    } catch (ConditionTimeoutException e) {
+                        throw new AssertionError("BFD sessions not Up: " + detector.state(first) + ", "
+                                + detector.state(second) + "; FRR:\n" + frr.vtysh("show bfd peers") + frr.log(), e);
+                    }
+                    Thread.sleep(WARM_UP.toMillis());
                     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-                    long bfdBefore = bfdThreadsCpuNanos(threads);
+                    String loadBefore = loadAverage();
+                    Map<String, Long> bfdBefore = bfdThreadsCpuNanos(threads);
                     long processBefore = processCpuNanos();
                     Thread.sleep(WINDOW.toMillis());
-                    long bfd = bfdThreadsCpuNanos(threads) - bfdBefore;
+                    Map<String, Long> bfdAfter = bfdThreadsCpuNanos(threads);
                     long process = processCpuNanos() - processBefore;
-                    System.out.printf("BFD-BENCH 2 sessions Up at 300 ms x 3, %d s window%n", WINDOW.toSeconds());
-                    System.out.printf("| threads | CPU in window | share of one core |%n|---|---|---|%n");
-                    System.out.printf("| BFD (event loop + receivers) | %.3f s | %.3f %% |%n", bfd / 1e9, 100.0 * bfd / WINDOW.toNanos());
-                    System.out.printf("| whole JVM (test runner idle, BFD included) | %.3f s | %.3f %% |%n", process / 1e9,
-                            100.0 * process / WINDOW.toNanos());
-                    System.out.printf("| still Up at the end | %s, %s | |%n%n", detector.state(first).orElse("-"),
-                            detector.state(second).orElse("-"));
+                    String loadWithBfd = loadAverage();
+                    String stillUp = detector.state(first).orElse("-") + ", " + detector.state(second).orElse("-");
+
+                    detector.shutdown();
+                    Thread.sleep(SETTLE.toMillis());
+                    long idleBefore = processCpuNanos();
+                    Thread.sleep(WINDOW.toMillis());
+                    long idle = processCpuNanos() - idleBefore;
+
+                    System.out.printf("BFD-BENCH 2 sessions at 300 ms x 3 (%s at the end), then none; %d s windows,"
+                            + " the first after %d s Up%n", stillUp, WINDOW.toSeconds(), WARM_UP.toSeconds());
+                    System.out.printf("| what | CPU in window | share of one core |%n|---|---|---|%n");
+                    bfdAfter.forEach((thread, cpu) -> row("BFD thread " + thread, cpu - bfdBefore.getOrDefault(thread, 0L)));
+                    row("BFD threads together", bfdAfter.values().stream().mapToLong(Long::longValue).sum()
+                            - bfdBefore.values().stream().mapToLong(Long::longValue).sum());
+                    row("whole JVM, BFD running (idle test runner + BFD)", process);
+                    row("whole JVM, BFD stopped (idle test runner)", idle);
+                    System.out.printf("load average (1, 5, 15 min): %s before, %s after the BFD window, %s at the end%n%n",
+                            loadBefore, loadWithBfd, loadAverage());
                 } finally {
                     detector.shutdown();
                 }
@@ -85,9 +120,21 @@ class BfdCpuBenchmark {
         }
     }
 
-    private static long bfdThreadsCpuNanos(ThreadMXBean threads) {
-        return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds())).filter(info -> info != null
-                && info.getThreadName().startsWith("vippy-bfd")).mapToLong(info -> threads.getThreadCpuTime(info.getThreadId())).sum();
+    private static void row(String what, long cpuNanos) {
+        System.out.printf("| %s | %.3f s | %.3f %% |%n", what, cpuNanos / 1e9, 100.0 * cpuNanos / WINDOW.toNanos());
+    }
+
+    /** CPU time so far of each BFD thread (event loop, receivers), by name. */
+    private static Map<String, Long> bfdThreadsCpuNanos(ThreadMXBean threads) {
+        return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
+                .filter(info -> info != null && info.getThreadName().startsWith("vippy-bfd"))
+                .collect(Collectors.toMap(ThreadInfo::getThreadName, info -> threads.getThreadCpuTime(info.getThreadId()),
+                        Long::sum, TreeMap::new));
+    }
+
+    private static String loadAverage() throws Exception {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return String.join(" ", fields[0], fields[1], fields[2]);
     }
 
     /** utime + stime of this process from /proc/self/stat, in nanoseconds (clock ticks of 10 ms). */

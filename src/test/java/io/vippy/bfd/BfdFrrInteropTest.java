@@ -14,6 +14,7 @@ import io.vippy.bgp.BgpSpeaker;
 import io.vippy.bgp.BgpTopology;
 import io.vippy.bgp.Frr;
 import io.vippy.core.BgpNeighbor;
+import io.vippy.core.model.Addresses;
 import io.vippy.testing.RootOnly;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Vippy's BFD in {@code lbnode} against FRR's bfdd in {@code tor}, beside a BGP session with a 90 s hold time:
- * only BFD can explain a teardown within seconds.
+ * only BFD can explain a teardown within seconds. Single hop on a shared link; {@link BfdFrrMultihopInteropTest}
+ * runs the same tests over multihop by overriding the rig's methods.
  */
 class BfdFrrInteropTest {
     static final String BGPD = """
@@ -67,13 +69,36 @@ class BfdFrrInteropTest {
     private BfdDetector detector;
     private BgpSpeaker speaker;
     private SimpleMeterRegistry registry;
-    private final BgpNeighbor tor = BfdTestSupport.neighbor(TOR_IPV4, Optional.empty(), 0);
+    private BgpNeighbor tor;
+
+    BgpTopology createTopology() {
+        return BgpTopology.create("vbfd");
+    }
+
+    String bgpdConfig() {
+        return BGPD;
+    }
+
+    String bfddConfig() {
+        return BFDD;
+    }
+
+    /** Our side's neighbour: the ToR, whose address is also where the forged packets come from. */
+    BgpNeighbor torNeighbor() {
+        return BfdTestSupport.neighbor(TOR_IPV4, Optional.empty(), 0);
+    }
+
+    /** A TTL the ToR sends with whose packets must be dropped: single hop accepts 255 only. */
+    int tooLowTtl() {
+        return 64;
+    }
 
     @BeforeEach
     void setUp() {
         RootOnly.assumeRoot();
         RootOnly.requireTool("vtysh");
-        topology = BgpTopology.create("vbfd");
+        tor = torNeighbor();
+        topology = createTopology();
     }
 
     @AfterEach
@@ -97,7 +122,7 @@ class BfdFrrInteropTest {
     }
 
     private void startBothUp() {
-        frr = new Frr(topology, topology.tor, BGPD, BFDD);
+        frr = new Frr(topology, topology.tor, bgpdConfig(), bfddConfig());
         startVippy(tor);
         // FRR 8.4's bgpd re-registers its BFD session when BGP establishes, which can take BFD down once.
         BfdTestSupport.awaitStablyUp(speaker, Duration.ofSeconds(30),
@@ -110,6 +135,7 @@ class BfdFrrInteropTest {
         String frrPeer = frr.vtysh("show bfd peers");
         assertTrue(frrPeer.contains("Detect-multiplier: 3") && frrPeer.contains("Receive interval: 300ms")
                 && frrPeer.contains("Transmission interval: 300ms"), frrPeer);
+        assertEquals(tor.multihopTtl() > 1, frrPeer.contains(" multihop "), "FRR's kind of session: " + frrPeer);
         assertEquals(Duration.ofMillis(900), bfd(detector, tor).detectionTime(), "the poll sequence settled the timers");
         assertEquals(bfd(detector, tor).localDiscriminator(), Long.parseLong(
                 frrPeer.replaceAll("(?s).*Remote ID: (\\d+).*", "$1")), frrPeer);
@@ -178,22 +204,28 @@ class BfdFrrInteropTest {
         assertDropped("session", 255, "20 40 03 18" + theirs + "%08x".formatted(
                 bfd(detector, tor).localDiscriminator() ^ 1) + timers);                  // nobody's discriminator
         assertDropped("auth", 255, "20 44 03 1a" + theirs + ours + timers + "01 02");    // A bit, simple password
-        assertDropped("ttl", 64, "20 40 03 18" + theirs + ours + timers);                // a valid Down, TTL 64
+        assertDropped("ttl", tooLowTtl(), "20 40 03 18" + theirs + ours + timers);       // a valid Down, TTL too low
 
         assertEquals("UP", peer(speaker).bfd());
         assertEquals(transitions, counter(registry, "vippy.bfd.state.transitions"), "no state change");
         assertEquals(establishedSince, peer(speaker).establishedSince());
     }
 
-    /** Sends the packet from the ToR with this TTL to our single-hop port and waits for it to be counted. */
+    /**
+     * Sends the packet from the ToR's peering address with this TTL to our port for the session (single hop or
+     * multihop) and waits for it to be counted.
+     */
     private void assertDropped(String reason, int ttl, String hex) {
         double before = detector.dropped(reason);
+        int port = tor.multihopTtl() > 1 ? BfdDetector.MULTIHOP_PORT : BfdDetector.SINGLE_HOP_PORT;
         topology.tor.exec("python3", "-c", """
                 import socket, sys
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, int(sys.argv[1]))
-                s.sendto(bytes.fromhex(sys.argv[2]), (sys.argv[3], 3784))
-                """, String.valueOf(ttl), hex.replace(" ", ""), LB_IPV4).orThrow();
+                s.bind((sys.argv[1], 0))
+                s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, int(sys.argv[2]))
+                s.sendto(bytes.fromhex(sys.argv[3]), (sys.argv[4], int(sys.argv[5])))
+                """, Addresses.format(tor.peerAddress()), String.valueOf(ttl), hex.replace(" ", ""), LB_IPV4,
+                String.valueOf(port)).orThrow();
         Awaitility.await("dropped for " + reason).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
                 .until(() -> detector.dropped(reason) == before + 1);
     }
