@@ -105,7 +105,7 @@ class BgpSessionFakePeerTest {
         }
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(BgpNotificationMessage.of(4, 0), message);
-        assertTrue(elapsedMillis >= 2500 && elapsedMillis < 4500, "hold timer expired after " + elapsedMillis + " ms");
+        assertTrue(elapsedMillis >= 2500 && elapsedMillis < 10_000, "hold timer expired after " + elapsedMillis + " ms");
         assertTrue(keepalives >= 2, keepalives + " keepalives");
         // The session records the error after it has sent the NOTIFICATION the peer just read.
         await().atMost(Duration.ofSeconds(2)).until(() -> String.valueOf(speaker.peers().get(0).lastError())

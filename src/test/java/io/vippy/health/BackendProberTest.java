@@ -125,7 +125,8 @@ class BackendProberTest {
                 ProbeResult silent = probe(prober, listener.getLocalPort(), http("/"));
                 long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 assertEquals(new ProbeResult(false, "no answer within 300 ms"), silent);
-                assertTrue(tookMs >= 290 && tookMs < 1000, "timed out after " + tookMs + " ms");
+                // It waited for its timeout, and then gave up (the upper bound only catches a hang: CI machines are slow).
+                assertTrue(tookMs >= 290 && tookMs < 10_000, "timed out after " + tookMs + " ms");
 
                 assertEquals(new ProbeResult(false, "closed before answering"),
                         probe(prober, listener.getLocalPort(), http("/")));
@@ -173,7 +174,8 @@ class BackendProberTest {
         });
         https.start();
         try {
-            HealthCheckSpec spec = new HealthCheckSpec(HealthCheckSpec.Type.HTTPS, "/healthz", 1000, 900, 1, 1);
+            // A long timeout: the JVM's first TLS handshake is slow on a loaded machine, and speed is not the point here.
+            HealthCheckSpec spec = new HealthCheckSpec(HealthCheckSpec.Type.HTTPS, "/healthz", 10_000, 9_000, 1, 1);
             assertEquals(new ProbeResult(true, "HTTP 204"), probe(prober, https.getAddress().getPort(), spec));
             ProbeResult plainToTls = probe(prober, https.getAddress().getPort(), http("/healthz"));
             assertFalse(plainToTls.ok(), "plain HTTP to a TLS port: " + plainToTls);
