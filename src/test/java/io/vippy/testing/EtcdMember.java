@@ -20,25 +20,37 @@ public final class EtcdMember implements AutoCloseable {
     private final Path dataDir;
     private final int clientPort;
     private final int peerPort;
+    private final List<String> flags;
     private String initialCluster;
     private Process process;
 
-    private EtcdMember(String name, Path dataDir, int clientPort, int peerPort) {
+    private EtcdMember(String name, Path dataDir, int clientPort, int peerPort, List<String> flags) {
         this.name = name;
         this.dataDir = dataDir;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
+        this.flags = List.copyOf(flags);
     }
 
     /** A member not started yet, with its own free ports and data directory under {@code dir}. */
     public static EtcdMember prepare(String name, Path dir) {
+        return prepare(name, dir, List.of());
+    }
+
+    /** As {@link #prepare(String, Path)}, with these etcd command-line flags besides the rig's. */
+    public static EtcdMember prepare(String name, Path dir, List<String> flags) {
         RootOnly.requireTool("etcd");
-        return new EtcdMember(name, dir.resolve(name + ".etcd"), VippyProcess.freePort(), VippyProcess.freePort());
+        return new EtcdMember(name, dir.resolve(name + ".etcd"), VippyProcess.freePort(), VippyProcess.freePort(), flags);
     }
 
     /** A single-member etcd, started and answering. */
     public static EtcdMember single(Path dir) {
-        EtcdMember member = prepare("solo", dir);
+        return single(dir, List.of());
+    }
+
+    /** A single-member etcd with these flags besides the rig's, started and answering. */
+    public static EtcdMember single(Path dir, List<String> flags) {
+        EtcdMember member = prepare("solo", dir, flags);
         member.start(member.peerEntry());
         member.awaitHealthy();
         return member;
@@ -67,6 +79,7 @@ public final class EtcdMember implements AutoCloseable {
                 "--initial-cluster", cluster, "--initial-cluster-state", "new",
                 "--initial-cluster-token", "vippy-test-" + dataDir.getParent().getFileName(),
                 "--heartbeat-interval", "100", "--election-timeout", "1000", "--log-level", "warn"));
+        command.addAll(flags);
         try {
             Files.createDirectories(dataDir.getParent());
             process = new ProcessBuilder(command).redirectErrorStream(true)

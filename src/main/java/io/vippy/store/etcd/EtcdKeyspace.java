@@ -102,7 +102,13 @@ public final class EtcdKeyspace implements AutoCloseable {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** Waits for an etcd call for at most the request timeout; an unanswered call is {@link EtcdUnreachableException}. */
+    /** etcd's answer to a write while its NOSPACE alarm is raised (mvcc.ErrNoSpace). */
+    private static final String DATABASE_FULL = "database space exceeded";
+
+    /**
+     * Waits for an etcd call for at most the request timeout; an unanswered call is {@link EtcdUnreachableException},
+     * a write refused for want of space {@link EtcdFullException}.
+     */
     public <T> T await(CompletableFuture<T> call, String what) {
         try {
             return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -111,6 +117,9 @@ public final class EtcdKeyspace implements AutoCloseable {
             throw new EtcdUnreachableException("etcd did not answer " + what + " within " + timeout.toMillis() + " ms", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (String.valueOf(cause.getMessage()).contains(DATABASE_FULL)) {
+                throw new EtcdFullException(what, cause);
+            }
             throw new EtcdUnreachableException("etcd refused " + what + ": " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

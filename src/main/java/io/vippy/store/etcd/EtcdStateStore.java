@@ -7,6 +7,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.maintenance.AlarmType;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -64,6 +65,8 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
     private final EtcdIdempotencyRecords idempotency;
     private final Counter fencedWritesRefused;
     private final AtomicReference<String> unreachable = new AtomicReference<>();
+    /** Why etcd refuses writes although it answers (its space quota), until its NOSPACE alarm is gone. */
+    private final AtomicReference<String> full = new AtomicReference<>();
     private final ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "vippy-etcd-probe");
         thread.setDaemon(true);
@@ -252,11 +255,25 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
         probe.schedule(() -> startWatch(listener), PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** A read tells whether etcd answers; its alarms whether it takes writes (a full etcd still answers reads). */
     private void probe() {
         try {
             call(() -> keyspace.await(kv.get(keyspace.key(FORMAT_KEY)), "a health read"));
+            boolean noSpace = call(() -> keyspace.await(keyspace.client().getMaintenanceClient().listAlarms(),
+                    "the alarm list")).getAlarms().stream().anyMatch(alarm -> alarm.getAlarmType() == AlarmType.NOSPACE);
+            if (noSpace) {
+                recordFull(EtcdFullException.WHAT_TO_DO);
+            } else if (full.getAndSet(null) != null) {
+                LOG.info("etcd takes writes again (its NOSPACE alarm is gone)");
+            }
         } catch (RuntimeException e) {
             // call() recorded it.
+        }
+    }
+
+    private void recordFull(String reason) {
+        if (full.getAndSet(reason) == null) {
+            LOG.warnf("%s; serving what this node holds, refusing writes", reason);
         }
     }
 
@@ -274,12 +291,16 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
                 LOG.warnf("etcd is unreachable: %s; serving what this node holds, refusing writes", e.getMessage());
             }
             throw e;
+        } catch (EtcdFullException e) {
+            recordFull(EtcdFullException.WHAT_TO_DO);
+            throw e;
         }
     }
 
     @Override
     public Optional<String> unavailable() {
-        return Optional.ofNullable(unreachable.get()).map(reason -> "etcd is unreachable: " + reason);
+        return Optional.ofNullable(unreachable.get()).map(reason -> "etcd is unreachable: " + reason)
+                .or(() -> Optional.ofNullable(full.get()));
     }
 
     private ByteSequence lbKey(UUID uuid) {

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.etcd.jetcd.ByteSequence;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vippy.core.FencedWriteException;
 import io.vippy.core.IdempotencyRecords;
 import io.vippy.core.StateStore;
+import io.vippy.core.StoreChange;
+import io.vippy.core.StoreFullException;
+import io.vippy.core.StoreListener;
+import io.vippy.core.StoreSnapshot;
 import io.vippy.core.StoredLoadBalancer;
 import io.vippy.core.model.InvalidConfigException;
 import io.vippy.core.model.LoadBalancer;
@@ -15,12 +20,17 @@ import io.vippy.store.StateStoreContract;
 import io.vippy.store.sqlite.SqliteStateStore;
 import io.vippy.testing.EtcdMember;
 import io.vippy.testing.EtcdSettings;
+import io.vippy.testing.VippyTestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +88,68 @@ class EtcdStateStoreTest extends StateStoreContract {
         for (AutoCloseable closeable : opened) {
             closeable.close();
         }
+    }
+
+    /**
+     * etcd at its space quota (alarm NOSPACE) still answers reads but refuses writes: the store answers them with a
+     * sentence saying what an operator must do, shows it as unavailable, and takes writes again by itself once the
+     * operator has compacted, defragmented and disarmed.
+     */
+    @Test
+    void aFullEtcdRefusesWritesWithWhatToDoAndTakesThemAgainOnceSpaceIsFreed() throws Exception {
+        Path smallDir = Files.createTempDirectory("vippy-etcd-full");
+        try (EtcdMember small = EtcdMember.single(smallDir, List.of("--quota-backend-bytes", "2000000"))) {
+            prefix = "/vippy-test/" + UUID.randomUUID() + "/";
+            EtcdKeyspace keyspace = EtcdKeyspace.open(EtcdSettings.of(small.clientUrl(), prefix));
+            opened.add(keyspace);
+            EtcdStateStore store = store(keyspace);
+            LoadBalancer before = sample("before");
+            store.watch(store.put(before, 0, false), new StoreListener() {
+                @Override
+                public void changed(StoreChange change) {
+                }
+
+                @Override
+                public void reset(StoreSnapshot snapshot) {
+                }
+            });
+            fillUntilFull(keyspace);
+
+            StoreFullException refused = assertThrows(StoreFullException.class, () -> store.put(sample("after"), 0, false));
+            assertTrue(refused.getMessage().startsWith("etcd's database is full"), refused.getMessage());
+            assertTrue(store.unavailable().orElse("").contains("NOSPACE"), String.valueOf(store.unavailable()));
+            assertEquals(List.of(before.uuid()), store.load().loadBalancers().stream().map(s -> s.loadBalancer().uuid())
+                    .toList(), "reads still answer, with what was written");
+
+            small.etcdctl("del", "--prefix", "/filler/").orThrow();
+            String revision = small.etcdctl("get", "/filler/", "-w", "json").orThrow()
+                    .replaceAll("(?s).*\"revision\":(\\d+).*", "$1");
+            small.etcdctl("compact", revision).orThrow();
+            small.etcdctl("defrag").orThrow();
+            small.etcdctl("alarm", "disarm").orThrow();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (store.unavailable().isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(Optional.empty(), store.unavailable(), "the store takes writes again");
+            store.put(sample("after"), 0, false);
+        } finally {
+            VippyTestEnvironment.deleteRecursively(smallDir);
+        }
+    }
+
+    /** Puts 1 MB values under /filler/ until etcd raises its NOSPACE alarm (at most 20). */
+    private static void fillUntilFull(EtcdKeyspace keyspace) throws Exception {
+        ByteSequence megabyte = ByteSequence.from(new byte[1_000_000]);
+        for (int i = 0; i < 20; i++) {
+            try {
+                keyspace.client().getKVClient().put(EtcdKeyspace.bytes("/filler/" + i), megabyte).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                assertTrue(String.valueOf(e.getCause().getMessage()).contains("database space exceeded"), e.toString());
+                return;
+            }
+        }
+        throw new AssertionError("etcd took 20 MB under a 2 MB quota");
     }
 
     @Test
