@@ -36,7 +36,7 @@ class BfdCpuBenchmark {
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bfd.bench.seconds", 60));
     /**
      * Sessions Up before the window with BFD: a daemon runs for days, so its per-packet path is what the JIT made of
-     * it; at some 13 packets a second that takes minutes, not seconds.
+     * it; at some 7 packets a second per direction that takes minutes, not seconds.
      */
     private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bfd.bench.warmup", 3));
     /** After BFD stopped, before the window without it. */
