@@ -9,6 +9,7 @@ import io.vippy.bfd.codec.BfdState;
 import io.vippy.bfd.session.BfdSession;
 import io.vippy.bfd.session.BfdStateChange;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -22,14 +23,17 @@ final class BfdMetrics {
     static final String TTL = "ttl";
     static final String AUTH = "auth";
     static final String SESSION = "session";
+    /** Every reason a packet is dropped for: the decoder's, then ours. */
+    static final List<String> DROP_REASONS = Stream.concat(
+            Stream.of(BfdDecodingException.Reason.values()).map(BfdDecodingException.Reason::label),
+            Stream.of(TTL, AUTH, SESSION)).toList();
 
     private final MeterRegistry registry;
     private final Set<Meter> registered = new LinkedHashSet<>();
 
     BfdMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Stream.concat(Stream.of(BfdDecodingException.Reason.values()).map(BfdDecodingException.Reason::label),
-                Stream.of(TTL, AUTH, SESSION)).forEach(this::droppedCounter);
+        DROP_REASONS.forEach(this::droppedCounter);
     }
 
     private synchronized Counter droppedCounter(String reason) {

@@ -84,7 +84,7 @@ class BfdBirdInteropTest {
         bird = new Bird(topology, topology.tor, "bird", birdConfig());
         vippy = new VippyWithBfd(topology.lbnode, torNeighbor());
         speaker = vippy.speaker;
-        BfdTestSupport.awaitStablyUp(speaker, Duration.ofSeconds(30), () -> birdBfdUp() && bird.isEstablished("lb"));
+        BfdTestSupport.awaitStablyUp(vippy, Duration.ofSeconds(30), () -> birdBfdUp() && bird.isEstablished("lb"));
         String sessions = bird.birdc("show bfd sessions");
         assertTrue(sessions.contains("0.300") && sessions.contains("0.900"), sessions); // interval and timeout
 
@@ -92,7 +92,7 @@ class BfdBirdInteropTest {
         Awaitility.await("BFD down at Vippy, BGP torn down").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(10))
                 .until(() -> !"UP".equals(peer(speaker).bfd()) && String.valueOf(peer(speaker).lastError()).contains("BFD"));
         BfdTestSupport.restoreOutgoingBfd(topology.tor);
-        BfdTestSupport.awaitStablyUp(speaker, Duration.ofSeconds(30), () -> birdBfdUp() && bird.isEstablished("lb"));
+        BfdTestSupport.awaitStablyUp(vippy, Duration.ofSeconds(30), () -> birdBfdUp() && bird.isEstablished("lb"));
 
         BfdTestSupport.dropOutgoingBfd(topology.lbnode);
         Awaitility.await("BIRD's BFD down and BGP dropped").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))

@@ -36,7 +36,7 @@ class BfdCpuBenchmark {
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("bfd.bench.seconds", 60));
     /**
      * Sessions Up before the window with BFD: a daemon runs for days, so its per-packet path is what the JIT made of
-     * it; at some 13 packets a second that takes minutes, not seconds.
+     * it; at some 7 packets a second per direction that takes minutes, not seconds.
      */
     private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bfd.bench.warmup", 3));
     /** After BFD stopped, before the window without it. */
@@ -89,26 +89,30 @@ class BfdCpuBenchmark {
                     Thread.sleep(WARM_UP.toMillis());
                     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                     String loadBefore = loadAverage();
-                    Map<String, Long> bfdBefore = bfdThreadsCpuNanos(threads);
-                    long processBefore = processCpuNanos();
+                    Map<String, Cpu> bfdBefore = bfdThreadsCpu(threads);
+                    Cpu processBefore = processCpu();
                     Thread.sleep(WINDOW.toMillis());
-                    Map<String, Long> bfdAfter = bfdThreadsCpuNanos(threads);
-                    long process = processCpuNanos() - processBefore;
+                    Map<String, Cpu> bfdAfter = bfdThreadsCpu(threads);
+                    Cpu process = processCpu().minus(processBefore);
                     String loadWithBfd = loadAverage();
                     String stillUp = detector.state(first).orElse("-") + ", " + detector.state(second).orElse("-");
 
                     detector.shutdown();
                     Thread.sleep(SETTLE.toMillis());
-                    long idleBefore = processCpuNanos();
+                    Cpu idleBefore = processCpu();
                     Thread.sleep(WINDOW.toMillis());
-                    long idle = processCpuNanos() - idleBefore;
+                    Cpu idle = processCpu().minus(idleBefore);
 
                     System.out.printf("BFD-BENCH 2 sessions at 300 ms x 3 (%s at the end), then none; %d s windows,"
                             + " the first after %d s Up%n", stillUp, WINDOW.toSeconds(), WARM_UP.toSeconds());
-                    System.out.printf("| what | CPU in window | share of one core |%n|---|---|---|%n");
-                    bfdAfter.forEach((thread, cpu) -> row("BFD thread " + thread, cpu - bfdBefore.getOrDefault(thread, 0L)));
-                    row("BFD threads together", bfdAfter.values().stream().mapToLong(Long::longValue).sum()
-                            - bfdBefore.values().stream().mapToLong(Long::longValue).sum());
+                    System.out.printf("| what | CPU in window | share of one core | of it in the kernel |%n|---|---|---|---|%n");
+                    Cpu together = Cpu.NONE;
+                    for (Map.Entry<String, Cpu> thread : bfdAfter.entrySet()) {
+                        Cpu used = thread.getValue().minus(bfdBefore.getOrDefault(thread.getKey(), Cpu.NONE));
+                        row("BFD thread " + thread.getKey(), used);
+                        together = together.plus(used);
+                    }
+                    row("BFD threads together", together);
                     row("whole JVM, BFD running (idle test runner + BFD)", process);
                     row("whole JVM, BFD stopped (idle test runner)", idle);
                     System.out.printf("load average (1, 5, 15 min): %s before, %s after the BFD window, %s at the end%n%n",
@@ -120,16 +124,36 @@ class BfdCpuBenchmark {
         }
     }
 
-    private static void row(String what, long cpuNanos) {
-        System.out.printf("| %s | %.3f s | %.3f %% |%n", what, cpuNanos / 1e9, 100.0 * cpuNanos / WINDOW.toNanos());
+    /** CPU time in user space and in the kernel, in nanoseconds. */
+    private record Cpu(long user, long kernel) {
+        static final Cpu NONE = new Cpu(0, 0);
+
+        long total() {
+            return user + kernel;
+        }
+
+        Cpu plus(Cpu other) {
+            return new Cpu(user + other.user, kernel + other.kernel);
+        }
+
+        Cpu minus(Cpu other) {
+            return new Cpu(user - other.user, kernel - other.kernel);
+        }
+    }
+
+    private static void row(String what, Cpu cpu) {
+        System.out.printf("| %s | %.3f s | %.3f %% | %.0f %% |%n", what, cpu.total() / 1e9,
+                100.0 * cpu.total() / WINDOW.toNanos(), cpu.total() == 0 ? 0.0 : 100.0 * cpu.kernel() / cpu.total());
     }
 
     /** CPU time so far of each BFD thread (event loop, receivers), by name. */
-    private static Map<String, Long> bfdThreadsCpuNanos(ThreadMXBean threads) {
+    private static Map<String, Cpu> bfdThreadsCpu(ThreadMXBean threads) {
         return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
                 .filter(info -> info != null && info.getThreadName().startsWith("vippy-bfd"))
-                .collect(Collectors.toMap(ThreadInfo::getThreadName, info -> threads.getThreadCpuTime(info.getThreadId()),
-                        Long::sum, TreeMap::new));
+                .collect(Collectors.toMap(ThreadInfo::getThreadName, info -> {
+                    long user = threads.getThreadUserTime(info.getThreadId());
+                    return new Cpu(user, threads.getThreadCpuTime(info.getThreadId()) - user);
+                }, Cpu::plus, TreeMap::new));
     }
 
     private static String loadAverage() throws Exception {
@@ -137,10 +161,10 @@ class BfdCpuBenchmark {
         return String.join(" ", fields[0], fields[1], fields[2]);
     }
 
-    /** utime + stime of this process from /proc/self/stat, in nanoseconds (clock ticks of 10 ms). */
-    private static long processCpuNanos() throws Exception {
+    /** utime and stime of this process from /proc/self/stat (clock ticks of 10 ms). */
+    private static Cpu processCpu() throws Exception {
         String stat = Files.readString(Path.of("/proc/self/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+        return new Cpu(Long.parseLong(fields[11]) * 10_000_000L, Long.parseLong(fields[12]) * 10_000_000L);
     }
 }

@@ -125,7 +125,7 @@ class BfdFrrInteropTest {
         frr = new Frr(topology, topology.tor, bgpdConfig(), bfddConfig());
         startVippy(tor);
         // FRR 8.4's bgpd re-registers its BFD session when BGP establishes, which can take BFD down once.
-        BfdTestSupport.awaitStablyUp(speaker, Duration.ofSeconds(30),
+        BfdTestSupport.awaitStablyUp(vippy, Duration.ofSeconds(30),
                 () -> frr.vtysh("show bfd peers").contains("Status: up"));
     }
 

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 
 /**
@@ -52,9 +53,11 @@ final class BfdTestSupport {
 
     /**
      * BGP established, BFD Up on our side and {@code peerUp} for 2 s in a row: a daemon that bounces its session
-     * once right after start-up must be done with it before a test changes anything.
+     * once right after start-up must be done with it before a test changes anything. When it does not come, says
+     * what our side dropped (a peer whose TTL is too low never brings BFD Up).
      */
-    static void awaitStablyUp(BgpSpeaker speaker, Duration atMost, BooleanSupplier peerUp) {
+    static void awaitStablyUp(VippyWithBfd vippy, Duration atMost, BooleanSupplier peerUp) {
+        BgpSpeaker speaker = vippy.speaker;
         long deadline = System.nanoTime() + atMost.toNanos();
         long upSince = 0;
         while (System.nanoTime() < deadline) {
@@ -66,7 +69,13 @@ final class BfdTestSupport {
             }
             sleep(Duration.ofMillis(100));
         }
-        throw new AssertionError("BGP and BFD not stably up within " + atMost + ": " + peer(speaker));
+        throw new AssertionError("BGP and BFD not stably up within " + atMost + ": " + peer(speaker)
+                + "; packets dropped by reason: " + droppedByReason(vippy.detector));
+    }
+
+    private static String droppedByReason(BfdDetector detector) {
+        return BfdMetrics.DROP_REASONS.stream().map(reason -> reason + "=" + (long) detector.dropped(reason))
+                .collect(Collectors.joining(", "));
     }
 
     static void sleep(Duration duration) {
