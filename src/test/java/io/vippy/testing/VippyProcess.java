@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -27,6 +30,10 @@ import java.util.function.Predicate;
 public final class VippyProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Below net.ipv4.ip_local_port_range (32768-60999 by default). */
+    private static final int FIRST_SERVER_PORT = 20_000;
+    private static final int LAST_SERVER_PORT = 32_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Process process;
     private final int port;
@@ -231,13 +238,24 @@ public final class VippyProcess implements AutoCloseable {
         }
     }
 
-    /** A TCP port free on this host now. */
+    /**
+     * A TCP port free on this host now, never handed out before in this JVM (two calls of bind-to-port-0 can get the
+     * same port, and an etcd member then finds its peer port taken by another's client port), and below the kernel's
+     * ephemeral range, so that no outgoing connection takes it before the server binds it or while a killed server
+     * is down.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(FIRST_SERVER_PORT, LAST_SERVER_PORT + 1);
+            if (HANDED_OUT.add(port)) {
+                try (ServerSocket socket = new ServerSocket(port)) {
+                    return port;
+                } catch (IOException taken) {
+                    // someone else's: try another
+                }
+            }
         }
+        throw new AssertionError("no free port in " + FIRST_SERVER_PORT + "-" + LAST_SERVER_PORT);
     }
 
     private static void sleep(long millis) {
