@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -65,8 +66,8 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
     private final EtcdIdempotencyRecords idempotency;
     private final Counter fencedWritesRefused;
     private final AtomicReference<String> unreachable = new AtomicReference<>();
-    /** Why etcd refuses writes although it answers (its space quota), until its NOSPACE alarm is gone. */
-    private final AtomicReference<String> full = new AtomicReference<>();
+    /** etcd refuses writes although it answers (its space quota), until its NOSPACE alarm is gone. */
+    private final AtomicBoolean full = new AtomicBoolean();
     private final ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "vippy-etcd-probe");
         thread.setDaemon(true);
@@ -262,8 +263,8 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
             boolean noSpace = call(() -> keyspace.await(keyspace.client().getMaintenanceClient().listAlarms(),
                     "the alarm list")).getAlarms().stream().anyMatch(alarm -> alarm.getAlarmType() == AlarmType.NOSPACE);
             if (noSpace) {
-                recordFull(EtcdFullException.WHAT_TO_DO);
-            } else if (full.getAndSet(null) != null) {
+                recordFull();
+            } else if (full.getAndSet(false)) {
                 LOG.info("etcd takes writes again (its NOSPACE alarm is gone)");
             }
         } catch (RuntimeException e) {
@@ -271,9 +272,9 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
         }
     }
 
-    private void recordFull(String reason) {
-        if (full.getAndSet(reason) == null) {
-            LOG.warnf("%s; serving what this node holds, refusing writes", reason);
+    private void recordFull() {
+        if (!full.getAndSet(true)) {
+            LOG.warnf("%s; serving what this node holds, refusing writes", EtcdFullException.WHAT_TO_DO);
         }
     }
 
@@ -292,7 +293,7 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
             }
             throw e;
         } catch (EtcdFullException e) {
-            recordFull(EtcdFullException.WHAT_TO_DO);
+            recordFull();
             throw e;
         }
     }
@@ -300,7 +301,7 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
     @Override
     public Optional<String> unavailable() {
         return Optional.ofNullable(unreachable.get()).map(reason -> "etcd is unreachable: " + reason)
-                .or(() -> Optional.ofNullable(full.get()));
+                .or(() -> full.get() ? Optional.of(EtcdFullException.WHAT_TO_DO) : Optional.empty());
     }
 
     private ByteSequence lbKey(UUID uuid) {
