@@ -9,6 +9,9 @@ import java.util.function.Supplier;
  * "already there" or "the request itself is wrong" is decided from errno here and nowhere else.
  */
 public class NativeException extends RuntimeException {
+    /** How often {@link #retryingOnInterrupt} runs a call that a signal keeps interrupting. */
+    private static final int INTERRUPTED_ATTEMPTS = 100;
+
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
@@ -58,13 +61,16 @@ public class NativeException extends RuntimeException {
         return new NativeException(operation, Errno.fromText(text).orElse(EINVAL), text);
     }
 
-    /** Runs a call, repeating it while a signal interrupts it (EINTR): the one place EINTR is retried. */
+    /**
+     * Runs a call, repeating it while a signal interrupts it (EINTR): the one place EINTR is retried. Bounded: a call
+     * that is interrupted every time fails with its last EINTR instead of spinning for ever.
+     */
     public static <T> T retryingOnInterrupt(Supplier<T> call) {
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
             } catch (NativeException e) {
-                if (e.errno() != EINTR) {
+                if (e.errno() != EINTR || attempt == INTERRUPTED_ATTEMPTS) {
                     throw e;
                 }
             }

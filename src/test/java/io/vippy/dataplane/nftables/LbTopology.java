@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 
 /**
  * client (10.10.0.2) -> lb (10.10.0.1, VIP on lo) -> backends be1..beN (10.20.i.2, lb side 10.20.i.1);
@@ -90,13 +91,36 @@ final class LbTopology implements AutoCloseable {
         return address("fd00:20:" + index + "::2");
     }
 
-    /** Runs a dataplane call on the lb's kernel thread. */
+    /** Runs a dataplane call on the lb's kernel thread; if it does not end, the failure shows where it is stuck. */
     <T> T inLb(Callable<T> call) {
-        return Futures.await(kernelThread.submit(call));
+        try {
+            return Futures.await(kernelThread.submit(call));
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new AssertionError("the kernel thread is stuck:\n" + stackOf("lb-kernel"), e);
+            }
+            throw e;
+        }
     }
 
     void inLb(Runnable call) {
-        Futures.await(kernelThread.submit(call));
+        inLb(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    private static String stackOf(String threadNamePrefix) {
+        StringBuilder text = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith(threadNamePrefix)) {
+                text.append(thread.getName()).append('\n');
+                for (StackTraceElement frame : stack) {
+                    text.append("    at ").append(frame).append('\n');
+                }
+            }
+        });
+        return text.toString();
     }
 
     /** One TCP connection from the client: the name of the backend that answered. Closed with RST. */

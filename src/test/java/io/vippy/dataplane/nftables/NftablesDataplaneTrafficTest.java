@@ -244,6 +244,8 @@ class NftablesDataplaneTrafficTest {
         VirtualService web = service(86, Protocol.TCP, Scheduler.MH, i -> 1, 1, 2, 3);
         VirtualService dns = service(86, Protocol.UDP, Scheduler.WRR, i -> i, 1, 2);
         topology.inLb(() -> dataplane.sync(List.of(web, dns)));
+        // As a restart does: the old process's dataplane is gone before the new one starts.
+        topology.inLb(dataplane::close);
         NftablesDataplane restarted = new NftablesDataplane();
         try (EchoConnection session = topology.connect(86)) {
             String before = listTable();
