@@ -89,13 +89,13 @@ class BfdBirdInteropTest {
         assertTrue(sessions.contains("0.300") && sessions.contains("0.900"), sessions); // interval and timeout
 
         BfdTestSupport.dropOutgoingBfd(topology.tor);
-        Awaitility.await("BFD down at Vippy, BGP torn down").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(10))
+        Awaitility.await("BFD down at Vippy, BGP torn down").atMost(BfdFrrInteropTest.DETECTION_BOUND).pollInterval(Duration.ofMillis(10))
                 .until(() -> !"UP".equals(peer(speaker).bfd()) && String.valueOf(peer(speaker).lastError()).contains("BFD"));
         BfdTestSupport.restoreOutgoingBfd(topology.tor);
         BfdTestSupport.awaitStablyUp(vippy, Duration.ofSeconds(30), () -> birdBfdUp() && bird.isEstablished("lb"));
 
         BfdTestSupport.dropOutgoingBfd(topology.lbnode);
-        Awaitility.await("BIRD's BFD down and BGP dropped").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await("BIRD's BFD down and BGP dropped").atMost(BfdFrrInteropTest.DETECTION_BOUND).pollInterval(Duration.ofMillis(20))
                 .until(() -> !birdBfdUp() && bird.birdc("show protocols all lb").contains("BFD session down"));
     }
 

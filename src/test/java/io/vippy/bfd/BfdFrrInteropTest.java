@@ -60,8 +60,12 @@ class BfdFrrInteropTest {
              !
             !
             """;
-    /** The detection time of 300 ms x 3, with room for a loaded machine; far below the 90 s hold time. */
-    static final Duration DETECTION_BOUND = Duration.ofSeconds(3);
+    /**
+     * The detection time is 300 ms x 3; the bound leaves room for a loaded CI machine (FRR's bfdd -> zebra -> bgpd
+     * hop has taken seconds there) and is still far below the 90 s hold time, so only BFD can explain meeting it.
+     * The time itself is measured by {@code bench/failover}, not asserted here.
+     */
+    static final Duration DETECTION_BOUND = Duration.ofSeconds(10);
 
     private BgpTopology topology;
     private Frr frr;
@@ -152,11 +156,11 @@ class BfdFrrInteropTest {
         Awaitility.await("BFD down at Vippy").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(10))
                 .until(() -> !"UP".equals(peer(speaker).bfd()));
         Duration detected = Duration.ofNanos(System.nanoTime() - silenced);
-        Awaitility.await("BGP torn down").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+        Awaitility.await("BGP torn down").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(10))
                 .until(() -> String.valueOf(peer(speaker).lastError()).contains("BFD"));
         System.out.printf("BFD: silence detected after %d ms (detection time 900 ms)%n", detected.toMillis());
         assertEquals(downs + 1, counter(registry, "vippy.bfd.state.transitions", "to", "down"));
-        Awaitility.await("FRR logged the Cease/BFD Down").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await("FRR logged the Cease/BFD Down").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(50))
                 .until(() -> frr.log().contains("NOTIFICATION: received from neighbor 192.168.100.2 6/10 (Cease/BFD Down)"));
 
         // BGP could connect again (only BFD is cut), but not over a path BFD calls failed.
@@ -174,15 +178,14 @@ class BfdFrrInteropTest {
         BfdTestSupport.dropOutgoingBfd(topology.lbnode);
         Awaitility.await("FRR's BFD peer down").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(20))
                 .until(() -> frr.vtysh("show bfd peers").contains("Status: down"));
-        // bfdd tells bgpd through zebra; under load that hop, not BFD, is what takes time. Still far below the hold time.
         try {
-            Awaitility.await("FRR dropped BGP").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("FRR dropped BGP").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(50))
                     .until(() -> String.valueOf(peer(speaker).lastError()).contains("6/10"));
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("no Cease/BFD Down from FRR: " + peer(speaker) + "\n" + frr.vtysh("show bfd peers")
                     + "\n" + frr.vtysh("show bgp summary") + "\n" + frr.log(), e);
         }
-        Awaitility.await("FRR logged why").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await("FRR logged why").atMost(DETECTION_BOUND).pollInterval(Duration.ofMillis(50))
                 .until(() -> frr.log().contains("NOTIFICATION: sent to neighbor 192.168.100.2 6/10 (Cease/BFD Down)"));
     }
 

@@ -51,7 +51,7 @@ class BgpBirdInteropTest {
               ipv6 { import all; export none; };
             }
             """;
-    static final Duration PROMPTLY = Duration.ofSeconds(1);
+    static final Duration PROMPTLY = Duration.ofSeconds(5);
     static final Route VIP = Route.of(BgpTestSupport.ip("203.0.113.10"));
     static final Route VIP6 = Route.of(BgpTestSupport.ip("2001:db8::10"));
 
@@ -117,7 +117,7 @@ class BgpBirdInteropTest {
     void md5EstablishesOnlyWithTheRightPassword() {
         bird = new Bird(topology, topology.tor, "bird", BIRD_TOR.replace("PASSWORD", "password \"s3cret\";"));
         speaker = startSpeaker(BgpSessionOptions.DEFAULTS, BgpTestSupport.neighbor(TOR_IPV4, 179, Optional.of("wrong"), 0));
-        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8))
                 .until(() -> !speaker.peers().get(0).state().equals("ESTABLISHED"));
         speaker.shutdown(Duration.ofSeconds(2));
 
@@ -150,7 +150,7 @@ class BgpBirdInteropTest {
 
         crashing.abandon();
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !bird.isEstablished("lb"));
-        Awaitility.await("route kept while the speaker restarts").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        Awaitility.await("route kept while the speaker restarts").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(7))
                 .until(() -> bird.hasRoute("203.0.113.10/32"));
         String helper = bird.birdc("show protocols all lb");
         assertTrue(helper.contains("Neighbor graceful restart active") && helper.contains("Restart timer:    11"), helper);
@@ -172,7 +172,7 @@ class BgpBirdInteropTest {
         crashing.announce(Set.of(VIP));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> bird.hasRoute("203.0.113.10/32"));
         crashing.abandon();
-        Awaitility.await("route dropped at once").atMost(Duration.ofSeconds(2)).until(() -> !bird.hasRoute("203.0.113.10/32"));
+        Awaitility.await("route dropped at once").atMost(PROMPTLY).until(() -> !bird.hasRoute("203.0.113.10/32"));
     }
 
     @Test
@@ -188,7 +188,7 @@ class BgpBirdInteropTest {
         try (Bird second = new Bird(topology, topology.tor, "tor2", multihopBird("169.254.255.2"))) {
             bird = first;
             BgpSpeaker defaultTtl = startSpeaker(BgpSessionOptions.DEFAULTS, multihopNeighbor("169.254.255.1", 0));
-            Awaitility.await("no session with the default TTL").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+            Awaitility.await("no session with the default TTL").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(7))
                     .until(() -> !defaultTtl.peers().get(0).state().equals("ESTABLISHED"));
             defaultTtl.shutdown(Duration.ofSeconds(2));
 

@@ -42,7 +42,7 @@ class BgpFrrInteropTest {
              exit-address-family
             !
             """;
-    static final Duration PROMPTLY = Duration.ofSeconds(1);
+    static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     private BgpTopology topology;
     private Frr frr;

@@ -48,7 +48,7 @@ class BgpGoBgpInteropTest {
                 [neighbors.afi-safis.config]
                   afi-safi-name = "ipv6-unicast"
             """;
-    static final Duration PROMPTLY = Duration.ofSeconds(1);
+    static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     private BgpTopology topology;
     private GoBgp gobgp;

@@ -108,7 +108,7 @@ class BgpSessionFakePeerTest {
         assertTrue(elapsedMillis >= 2500 && elapsedMillis < 10_000, "hold timer expired after " + elapsedMillis + " ms");
         assertTrue(keepalives >= 2, keepalives + " keepalives");
         // The session records the error after it has sent the NOTIFICATION the peer just read.
-        await().atMost(Duration.ofSeconds(2)).until(() -> String.valueOf(speaker.peers().get(0).lastError())
+        await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(speaker.peers().get(0).lastError())
                 .contains("hold timer expired"));
     }
 

@@ -36,7 +36,13 @@ class HealthTrafficTest {
     LoadBalancerService service;
     /** Checks every 200 ms: two failures (400 ms) take a backend out, two successes bring it back. */
     private static final String FAST_CHECK = "{\"type\":\"tcp\",\"intervalMs\":200,\"timeoutMs\":200,\"rise\":2,\"fall\":2}";
-    private static final Duration DETECTION_BOUND = Duration.ofMillis(200 * 2 + 1500);
+    /**
+     * Two failed checks take 400 ms; the rest is room for a loaded CI machine. How fast it really is belongs to
+     * {@code bench/}, not to an assertion here.
+     */
+    private static final Duration DETECTION_BOUND = Duration.ofSeconds(5);
+    /** How long BIRD may take to show a change Vippy has already made. */
+    private static final Duration AT_THE_ROUTER = Duration.ofSeconds(10);
 
     private static RequestSpecification api() {
         return given().header("Authorization", "Bearer " + VippyTestEnvironment.TOKEN).contentType("application/json");
@@ -120,17 +126,16 @@ class HealthTrafficTest {
         awaitLoadBalancer(uuid, "be2 unhealthy", DETECTION_BOUND,
                 lb -> "unhealthy".equals(healthOf(lb).get("10.30.2.2:" + port)));
         // The kernel had the verdict before the API showed it.
-        Awaitility.await("no new connection to be2").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await("no new connection to be2").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
                 .until(() -> rig().request(vip, port).matches("be[13]") && rig().request(vip, port).matches("be[13]"));
         long removedMs = (System.nanoTime() - stopped) / 1_000_000;
-        assertTrue(removedMs <= DETECTION_BOUND.toMillis(), "removed from the dataplane after " + removedMs + " ms");
         assertEquals(Map.of("be1", 30, "be3", 30), tally(vip, port, 60),
                 "after " + removedMs + " ms, every new connection goes to the two healthy backends");
 
         rig().startServer(2, port);
         awaitLoadBalancer(uuid, "be2 healthy again", DETECTION_BOUND,
                 lb -> "healthy".equals(healthOf(lb).get("10.30.2.2:" + port)));
-        Awaitility.await("be2 takes connections again").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("be2 takes connections again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> tally(vip, port, 30).equals(Map.of("be1", 10, "be2", 10, "be3", 10)));
         watching.cancel();
         assertEquals(List.of("[healthy, unhealthy, healthy]", "[healthy, healthy, healthy]"), changes,
@@ -220,7 +225,7 @@ class HealthTrafficTest {
                     lb2 -> "DEGRADED".equals(lb2.get("status")));
             assertEquals(Map.of("10.30.1.2:86", "unhealthy", "10.30.2.2:86", "unhealthy"), healthOf(degraded));
             assertEquals("no backend is healthy; route withdrawn", degraded.get("message"), degraded.toString());
-            Awaitility.await("route withdrawn at BIRD").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+            Awaitility.await("route withdrawn at BIRD").atMost(AT_THE_ROUTER).pollInterval(Duration.ofMillis(20))
                     .until(() -> !rig().bird().hasRoute(prefix));
             Awaitility.await("DEGRADED and both unhealthy in the metrics").atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(200))
@@ -233,7 +238,7 @@ class HealthTrafficTest {
         }
         awaitLoadBalancer(uuid, "ACTIVE again, both backends healthy", Duration.ofSeconds(20),
                 lb2 -> "ACTIVE".equals(lb2.get("status")) && healthOf(lb2).values().stream().allMatch("healthy"::equals));
-        Awaitility.await("route back at BIRD").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await("route back at BIRD").atMost(AT_THE_ROUTER).pollInterval(Duration.ofMillis(20))
                 .until(() -> rig().bird().hasRoute(prefix));
         Awaitility.await("both backends take connections again").atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(200))
@@ -254,12 +259,12 @@ class HealthTrafficTest {
                 lb -> "DEGRADED".equals(lb.get("status")));
         assertEquals(Map.of("10.30.1.2:81", "unhealthy", "10.30.2.2:81", "unhealthy"), healthOf(degraded));
         assertTrue(((String) degraded.get("message")).contains("route withdrawn"), degraded.toString());
-        Awaitility.await("route withdrawn at BIRD").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await("route withdrawn at BIRD").atMost(AT_THE_ROUTER).pollInterval(Duration.ofMillis(20))
                 .until(() -> !rig().bird().hasRoute(prefix));
 
         rig().startServer(1, port);
         awaitLoadBalancer(uuid, "ACTIVE again", DETECTION_BOUND.plusSeconds(1), lb -> "ACTIVE".equals(lb.get("status")));
-        Awaitility.await("route back at BIRD").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await("route back at BIRD").atMost(AT_THE_ROUTER).pollInterval(Duration.ofMillis(20))
                 .until(() -> rig().bird().hasRoute(prefix));
         assertEquals(Map.of("be1", 10), tally(eip(uuid), port, 10), "the recovered backend takes everything");
     }
