@@ -222,6 +222,10 @@ class ApiTlsIT {
         assertRefused(Map.of("quarkus.http.ssl.certificate.files", certificates.serverCertificate().toString(),
                 "quarkus.http.ssl.certificate.key-files", certificates.serverCertificate().toString()),
                 "quarkus.http.ssl.certificate.key-files: " + certificates.serverCertificate() + " holds no PEM private key");
+        assertRefused(Map.of("quarkus.http.ssl.certificate.files", certificates.serverCertificate().toString(),
+                "quarkus.http.ssl.certificate.key-files", certificates.clientKey().toString()),
+                "quarkus.http.ssl.certificate.key-files: " + certificates.clientKey() + " is not the private key of "
+                        + certificates.serverCertificate());
         assertRefused(Map.of("quarkus.http.ssl.certificate.files", certificates.serverKey().toString(),
                 "quarkus.http.ssl.certificate.key-files", certificates.serverKey().toString()),
                 "quarkus.http.ssl.certificate.files: " + certificates.serverKey() + " is not a PEM certificate file");

@@ -13,18 +13,13 @@ import io.vippy.api.ApiConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.X509KeyManager;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,7 +34,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ApiCertificateReloader {
     private static final Logger LOG = Logger.getLogger(ApiCertificateReloader.class);
-    private static final byte[] PROBE = "vippy key/certificate match".getBytes(StandardCharsets.US_ASCII);
 
     private final TlsConfigurationRegistry registry;
     private final Event<CertificateUpdatedEvent> updated;
@@ -99,46 +93,10 @@ public class ApiCertificateReloader {
 
     private boolean keysMatchCertificates(TlsConfiguration tls) {
         try {
-            for (KeyManager manager : tls.getKeyStoreOptions().getKeyManagerFactory(vertx).getKeyManagers()) {
-                if (manager instanceof X509KeyManager keys) {
-                    for (String alias : Collections.list(tls.getKeyStore().aliases())) {
-                        PrivateKey key = keys.getPrivateKey(alias);
-                        X509Certificate[] chain = keys.getCertificateChain(alias);
-                        if (key != null && chain != null && chain.length > 0 && !matches(key, chain[0])) {
-                            return false;
-                        }
-                    }
-                }
-            }
-            return true;
+            return KeyCertificateMatch.holds(tls.getKeyStore(), tls.getKeyStoreOptions().getKeyManagerFactory(vertx));
         } catch (Exception e) {
             return false;
         }
-    }
-
-    /** Signs with the key and verifies with the certificate's public key. */
-    private static boolean matches(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            case "EdDSA", "Ed25519" -> "Ed25519";
-            default -> null;
-        };
-        if (algorithm == null) {
-            return true; // A key type without a known signature: the handshake will tell.
-        }
-        Signature signer = Signature.getInstance(algorithm);
-        signer.initSign(key);
-        signer.update(PROBE);
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance(algorithm);
-        try {
-            verifier.initVerify(certificate.getPublicKey());
-        } catch (GeneralSecurityException e) {
-            return false; // The certificate's key is of another type.
-        }
-        verifier.update(PROBE);
-        return verifier.verify(signature);
     }
 
     /** The certificates served and trusted, as an operator reads them in the log. */

@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vippy.core.model.InvalidConfigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +27,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * {@value #CONFIGURATION}; {@link ApiCertificateReloader} reads them again while Vippy runs.
  * With TLS, port 10001 ({@code quarkus.http.port}) speaks TLS only: REST and gRPC alike, and plain HTTP gets no answer.
  *
- * <p>The files are checked here, before Quarkus reads them, so a wrong one stops start-up with one line naming its
- * property rather than a stack trace from the registry.
+ * <p>The files are checked here, before Quarkus reads them, so a wrong one (a key that is not its certificate's
+ * included) stops start-up with one line naming its property, rather than a stack trace from the registry or a server
+ * that fails every handshake.
  */
 public class ApiTlsConfigSourceFactory implements ConfigSourceFactory {
     static final String CONFIGURATION = "vippy-api";
@@ -52,6 +55,7 @@ public class ApiTlsConfigSourceFactory implements ConfigSourceFactory {
         for (int i = 0; i < certificates.size(); i++) {
             properties.put(REGISTRY + "key-store.pem." + i + ".cert", requireCertificates(CERTIFICATES, certificates.get(i)));
             properties.put(REGISTRY + "key-store.pem." + i + ".key", requirePrivateKey(keys.get(i)));
+            requireMatch(certificates.get(i), keys.get(i));
         }
         value(context, CLIENT_CAS).ifPresent(cas -> properties.put(REGISTRY + "trust-store.pem.certs",
                 requireCertificates(CLIENT_CAS, cas)));
@@ -92,6 +96,23 @@ public class ApiTlsConfigSourceFactory implements ConfigSourceFactory {
             throw new InvalidConfigException(KEYS, file + " cannot be read: " + e.getMessage());
         }
         return file;
+    }
+
+    /** Reads the pair as the server will (Vert.x's PEM reader, values only, so no Vert.x instance is needed). */
+    private static void requireMatch(String certificate, String key) {
+        boolean matches;
+        try {
+            PemKeyCertOptions pair = new PemKeyCertOptions()
+                    .addCertValue(Buffer.buffer(Files.readAllBytes(Path.of(certificate))))
+                    .addKeyValue(Buffer.buffer(Files.readAllBytes(Path.of(key))));
+            matches = KeyCertificateMatch.holds(pair.loadKeyStore(null), pair.getKeyManagerFactory(null));
+        } catch (Exception e) {
+            throw new InvalidConfigException(KEYS, key + " cannot be read with " + certificate + ": " + e.getMessage());
+        }
+        if (!matches) {
+            throw new InvalidConfigException(KEYS, key + " is not the private key of " + certificate
+                    + " (give each certificate the key it was issued for, in the same order)");
+        }
     }
 
     private static Path readable(String property, String file) {
