@@ -18,4 +18,10 @@ public interface IdempotencyRecords {
      * (two racing claims, on any nodes: one records, both get it); returns the claim that holds.
      */
     IdempotencyClaim claim(IdempotencyKey key, IdempotencyClaim wanted, Instant now);
+
+    /**
+     * Records that the request holding {@code key} has made what it claimed, so that a repeat after a delete is
+     * refused rather than making it again. Nothing happens if the key holds no claim (it expired).
+     */
+    void markMade(IdempotencyKey key, Instant now);
 }

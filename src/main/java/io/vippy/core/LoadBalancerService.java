@@ -60,7 +60,7 @@ public class LoadBalancerService {
     /**
      * Records a new load balancer. With an idempotency key, a repeat of the first request made with it (within
      * {@link IdempotencyRecords#TTL}, on any node) answers the load balancer that request made, as it is now, and
-     * makes nothing; another request with that key is refused.
+     * makes nothing; another request with that key is refused, and so is a repeat once that load balancer is deleted.
      */
     public LoadBalancer create(LoadBalancerSpec spec, Optional<String> idempotencyKey) {
         if (spec.name() == null || spec.name().isBlank()) {
@@ -75,34 +75,46 @@ public class LoadBalancerService {
             throw new UnprocessableException("the " + dataplane.name() + " dataplane cannot do scheduler "
                     + scheduler.wireName() + "; use rr, wrr or mh.");
         }
-        UUID uuid = claim(CREATE_SCOPE, idempotencyKey, spec);
-        Optional<LoadBalancer> made = registry.get(uuid);
+        Optional<IdempotencyKey> key = idempotencyKey.map(k -> new IdempotencyKey(CREATE_SCOPE, k));
+        IdempotencyClaim claim = claim(key, spec);
+        Optional<LoadBalancer> made = registry.get(claim.uuid());
         if (made.isPresent()) {
             return made.get();
         }
+        if (claim.made()) {
+            throw madeAndDeleted("load balancer " + claim.uuid(), "deleted", key.get());
+        }
         // Not made yet, or the first attempt died between its claim and here: made now, once (the store compares).
-        return registry.create(new LoadBalancer(uuid, spec.name(), spec.port(), spec.protocol(), scheduler,
-                spec.ipFamily(), spec.healthCheck(), null, List.of(), LoadBalancerStatus.PENDING, ""));
+        LoadBalancer created = registry.create(new LoadBalancer(claim.uuid(), spec.name(), spec.port(),
+                spec.protocol(), scheduler, spec.ipFamily(), spec.healthCheck(), null, List.of(),
+                LoadBalancerStatus.PENDING, ""));
+        key.ifPresent(k -> idempotency.markMade(k, Instant.now()));
+        return created;
     }
 
     /**
-     * The uuid a request is to make: a new one, or, with an idempotency key, the one its first sending claimed.
+     * What a request is to make: a new uuid, or, with an idempotency key, the claim its first sending recorded.
      * Refuses a key that came with another request.
      */
-    private UUID claim(String scope, Optional<String> idempotencyKey, Record request) {
-        UUID fresh = UUID.randomUUID();
-        if (idempotencyKey.isEmpty()) {
+    private IdempotencyClaim claim(Optional<IdempotencyKey> key, Record request) {
+        String fingerprint = IdempotencyKey.fingerprint(request);
+        IdempotencyClaim fresh = IdempotencyClaim.unmade(fingerprint, UUID.randomUUID());
+        if (key.isEmpty()) {
             return fresh;
         }
-        IdempotencyKey key = new IdempotencyKey(scope, idempotencyKey.get());
-        String fingerprint = IdempotencyKey.fingerprint(request);
-        IdempotencyClaim held = idempotency.claim(key, new IdempotencyClaim(fingerprint, fresh), Instant.now());
+        IdempotencyClaim held = idempotency.claim(key.get(), fresh, Instant.now());
         if (!held.fingerprint().equals(fingerprint)) {
-            throw new UnprocessableException("the idempotency key \"" + key.key() + "\" came with a different request"
-                    + " within the last " + IdempotencyRecords.TTL.toHours() + " h; repeat that request unchanged, or"
-                    + " use a new key for a new request.");
+            throw new UnprocessableException("the idempotency key \"" + key.get().key() + "\" came with a different"
+                    + " request within the last " + IdempotencyRecords.TTL.toHours() + " h; repeat that request"
+                    + " unchanged, or use a new key for a new request.");
         }
-        return held.uuid();
+        return held;
+    }
+
+    /** A repeat whose first request made something that is gone now: making it again would not be a repeat. */
+    private static UnprocessableException madeAndDeleted(String what, String how, IdempotencyKey key) {
+        return new UnprocessableException(what + ", made by the first request with idempotency key \"" + key.key()
+                + "\", has been " + how + " since; use a new key to make another.");
     }
 
     public LoadBalancer get(UUID uuid) {
@@ -124,11 +136,16 @@ public class LoadBalancerService {
     public Backend addBackend(UUID lbUuid, BackendSpec spec, Optional<String> idempotencyKey) {
         requirePort(spec.port(), "port");
         requireWeight(spec.weight());
-        UUID backendUuid = claim(BACKEND_SCOPE + lbUuid, idempotencyKey, spec);
+        Optional<IdempotencyKey> key = idempotencyKey.map(k -> new IdempotencyKey(BACKEND_SCOPE + lbUuid, k));
+        IdempotencyClaim claim = claim(key, spec);
+        UUID backendUuid = claim.uuid();
         Backend backend = new Backend(backendUuid, spec.ip(), spec.port(), spec.weight(), BackendHealth.UNKNOWN);
         LoadBalancer updated = registry.update(lbUuid, lb -> {
             if (lb.backend(backendUuid).isPresent()) {
                 return lb; // a repeat of a request that added it already
+            }
+            if (claim.made()) {
+                throw madeAndDeleted("backend " + backendUuid, "removed", key.get());
             }
             requireChangeable(lb);
             checkBackendAddress(lb, spec.ip());
@@ -141,6 +158,7 @@ public class LoadBalancerService {
             }
             return lb.withBackendAdded(backend);
         });
+        key.filter(k -> !claim.made()).ifPresent(k -> idempotency.markMade(k, Instant.now()));
         return requireBackend(updated, backendUuid);
     }
 

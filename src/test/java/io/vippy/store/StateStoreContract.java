@@ -139,7 +139,32 @@ public abstract class StateStoreContract {
     protected static final IdempotencyKey KEY = new IdempotencyKey("create", "retry-me");
 
     protected static IdempotencyClaim claimOf(String fingerprint) {
-        return new IdempotencyClaim(fingerprint, UUID.randomUUID());
+        return IdempotencyClaim.unmade(fingerprint, UUID.randomUUID());
+    }
+
+    @Test
+    void aClaimMarkedMadeSaysSoAcrossReopeningAndMarkingAgainChangesNothing() {
+        IdempotencyClaim first = claimOf("a");
+        Instant now = Instant.now();
+        StateStore store = open();
+        store.claim(KEY, first, now);
+        store.markMade(KEY, now.plusSeconds(1));
+        IdempotencyClaim made = new IdempotencyClaim("a", first.uuid(), true);
+        assertEquals(made, reopen().claim(KEY, claimOf("a"), now.plusSeconds(2)), "a retry learns it was made");
+        reopen().markMade(KEY, now.plusSeconds(3));
+        assertEquals(made, reopen().claim(KEY, claimOf("b"), now.plusSeconds(4)));
+    }
+
+    @Test
+    void markingAnExpiredOrUnknownKeyMakesNoClaim() {
+        StateStore store = open();
+        Instant now = Instant.now();
+        store.markMade(new IdempotencyKey("create", "never claimed"), now);
+        store.claim(KEY, claimOf("old"), now.minus(IdempotencyRecords.TTL).minusSeconds(1));
+        store.markMade(KEY, now);
+        IdempotencyClaim fresh = claimOf("fresh");
+        assertEquals(fresh, store.claim(KEY, fresh, now), "the expired claim was not revived by the mark");
+        assertEquals(fresh, store.claim(new IdempotencyKey("create", "never claimed"), fresh, now));
     }
 
     @Test

@@ -196,6 +196,14 @@ public final class EtcdStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
+    public void markMade(IdempotencyKey key, Instant now) {
+        call(() -> {
+            idempotency.markMade(key, now);
+            return null;
+        });
+    }
+
+    @Override
     public void watch(long revision, StoreListener listener) {
         watchedRevision = revision;
         startWatch(listener);

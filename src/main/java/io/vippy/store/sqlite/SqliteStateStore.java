@@ -112,7 +112,11 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
             statement.execute("CREATE TABLE IF NOT EXISTS load_balancer (uuid TEXT PRIMARY KEY, document TEXT NOT NULL)");
             // Added in place: a Vippy that predates it ignores the table, so the schema version stays.
             statement.execute("CREATE TABLE IF NOT EXISTS idempotency_key (key_digest TEXT PRIMARY KEY, "
-                    + "fingerprint TEXT NOT NULL, uuid TEXT NOT NULL, expires_at INTEGER NOT NULL)");
+                    + "fingerprint TEXT NOT NULL, uuid TEXT NOT NULL, expires_at INTEGER NOT NULL, "
+                    + "made INTEGER NOT NULL DEFAULT 0)");
+            if (!hasColumn(connection, "idempotency_key", "made")) {
+                statement.execute("ALTER TABLE idempotency_key ADD COLUMN made INTEGER NOT NULL DEFAULT 0");
+            }
             statement.execute("CREATE INDEX IF NOT EXISTS idempotency_key_expiry ON idempotency_key(expires_at)");
             if (version < 2) {
                 if (!hasColumn(connection, "load_balancer", "revision")) {
@@ -233,12 +237,24 @@ public final class SqliteStateStore implements StateStore, AutoCloseable {
                 insert.executeUpdate();
             }
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT fingerprint, uuid FROM idempotency_key WHERE key_digest = ?")) {
+                    "SELECT fingerprint, uuid, made FROM idempotency_key WHERE key_digest = ?")) {
                 select.setString(1, key.digest());
                 try (ResultSet row = select.executeQuery()) {
                     row.next();
-                    return new IdempotencyClaim(row.getString(1), UUID.fromString(row.getString(2)));
+                    return new IdempotencyClaim(row.getString(1), UUID.fromString(row.getString(2)), row.getBoolean(3));
                 }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void markMade(IdempotencyKey key, Instant now) {
+        transaction("mark an idempotency key's request done", () -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE idempotency_key SET made = 1 WHERE key_digest = ? AND expires_at > ?")) {
+                update.setString(1, key.digest());
+                update.setLong(2, now.toEpochMilli());
+                return update.executeUpdate();
             }
         });
     }

@@ -2,9 +2,11 @@ package io.vippy.api.rest;
 
 import static io.vippy.api.rest.LoadBalancerRestTest.api;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.WithTestResource;
@@ -80,6 +82,30 @@ class IdempotentRetryRestTest {
         post("/loadbalancer/" + other + "/backend", key, "{\"ip\":\"10.0.0.10\",\"port\":80}", 201);
         api().header("Idempotency-Key", key).body("{\"ip\":\"10.0.0.9\",\"port\":80}").when().post(path)
                 .then().statusCode(201).body("uuid", equalTo(backend));
+    }
+
+    /** A repeat after the delete would make a second load balancer with a second address: refused instead. */
+    @Test
+    void aRetryAfterTheDeleteIsRefusedAndMakesNothing() {
+        String name = "deleted-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"name\":\"" + name + "\",\"port\":7008}";
+        String lb = post("/loadbalancer", key, body, 201);
+        String path = "/loadbalancer/" + lb + "/backend";
+        String backend = post(path, key, "{\"ip\":\"10.0.0.11\",\"port\":80}", 201);
+        api().delete(path + "/" + backend).then().statusCode(204);
+        api().header("Idempotency-Key", key).body("{\"ip\":\"10.0.0.11\",\"port\":80}").when().post(path)
+                .then().statusCode(422).body("error", equalTo("backend " + backend + ", made by the first request with"
+                        + " idempotency key \"" + key + "\", has been removed since; use a new key to make another."));
+        api().get("/loadbalancer/" + lb).then().body("backends", nullValue()); // none, as the walkthrough shows it
+
+        api().delete("/loadbalancer/" + lb).then().statusCode(anyOf(equalTo(202), equalTo(204)));
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> api().get("/loadbalancer/" + lb).statusCode() == 404);
+        api().header("Idempotency-Key", key).body(body).when().post("/loadbalancer")
+                .then().statusCode(422).body("error", containsString("load balancer " + lb + ", made by the first"
+                        + " request with idempotency key \"" + key + "\", has been deleted since"));
+        assertEquals(List.of(), uuidsNamed(name), "not made again");
     }
 
     /** The first answer is lost (the client hangs up before reading it): the retry finds what the first call made. */

@@ -3,6 +3,7 @@ package io.vippy.store.sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vippy.core.IdempotencyClaim;
 import io.vippy.core.IdempotencyKey;
 import io.vippy.core.IdempotencyRecords;
 import io.vippy.core.StateStore;
@@ -76,6 +77,25 @@ class SqliteStateStoreTest extends StateStoreContract {
             count.next();
             assertEquals(2, count.getInt(1), "yesterday's key is gone, today's two are kept");
         }
+    }
+
+    /** The keys table as the first Vippy with idempotency keys made it: no "made" column; its claims still hold. */
+    @Test
+    void anIdempotencyTableWithoutTheMadeColumnGainsIt() throws Exception {
+        IdempotencyClaim earlier = claimOf("a");
+        SqliteStateStore.open(dataDir, DOCUMENTS).close(); // today's schema, whose keys table is then replaced
+        try (Connection connection = JDBC.createConnection("jdbc:sqlite:" + dataDir.resolve("vippy.db"), new Properties());
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE idempotency_key");
+            statement.execute("CREATE TABLE idempotency_key (key_digest TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+                    + "uuid TEXT NOT NULL, expires_at INTEGER NOT NULL)");
+            statement.execute("INSERT INTO idempotency_key VALUES ('" + KEY.digest() + "', 'a', '" + earlier.uuid()
+                    + "', " + Instant.now().plus(IdempotencyRecords.TTL).toEpochMilli() + ")");
+        }
+        StateStore store = reopen();
+        assertEquals(earlier, store.claim(KEY, claimOf("a"), Instant.now()));
+        store.markMade(KEY, Instant.now());
+        assertEquals(new IdempotencyClaim("a", earlier.uuid(), true), store.claim(KEY, claimOf("a"), Instant.now()));
     }
 
     @Test
