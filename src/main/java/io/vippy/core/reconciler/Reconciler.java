@@ -59,6 +59,7 @@ public class Reconciler {
     private final Dataplane dataplane;
     private final KernelExecutor kernel;
     private final RouteTable routes;
+    private final DrainWait drainWait = new DrainWait(DrainWait.POLL, DrainWait.QUIET);
     private final VippyConfig config;
     private final MeterRegistry meters;
     private final Leadership leadership;
@@ -159,16 +160,34 @@ public class Reconciler {
     }
 
     /**
-     * Takes this node out of the traffic: every route re-advertised with graceful shutdown, and after the drain delay
-     * (when a peer is up to act on it) withdrawn. The kernel keeps serving, so established flows that still arrive
-     * finish, and {@link #undrainNode} puts the node back at once.
+     * Takes this node out of the traffic: every route re-advertised with graceful shutdown, and (when a peer is up to
+     * act on it) withdrawn once the routers have stopped sending new connections, at most the drain delay later. The
+     * kernel keeps serving, so established flows that still arrive finish, and {@link #undrainNode} puts the node
+     * back at once.
      */
     public Uni<Void> drainNode() {
         boolean peersActOnIt = routes.drainAll();
-        Uni<Void> wait = peersActOnIt && !config.drainDelay().isZero()
-                ? Uni.createFrom().voidItem().onItem().delayIt().by(config.drainDelay())
-                : Uni.createFrom().voidItem();
-        return wait.invoke(routes::withdrawAll);
+        if (!peersActOnIt || config.drainDelay().isZero()) {
+            routes.withdrawAll();
+            return Uni.createFrom().voidItem();
+        }
+        return drainWait.untilQuiet(() -> onKernelItem(this::connectionsServed), config.drainDelay())
+                .invoke(outcome -> {
+                    if (outcome.quiet()) {
+                        LOG.infof("drain: no new connection for %d ms, %d ms after the graceful-shutdown announcement;"
+                                + " withdrawing", DrainWait.QUIET.toMillis(), outcome.waited().toMillis());
+                    } else {
+                        LOG.warnf("drain: new connections still arrived after %d ms (vippy.drain-delay); withdrawing"
+                                + " anyway", outcome.waited().toMillis());
+                    }
+                })
+                .invoke(routes::withdrawAll)
+                .replaceWithVoid();
+    }
+
+    /** New connections this host's kernel has served, in all: it stops growing when the routers stop sending. */
+    private long connectionsServed() {
+        return dataplane.counters().stream().mapToLong(counters -> counters.total().connections()).sum();
     }
 
     public void undrainNode() {
