@@ -3,6 +3,7 @@ package io.vippy.cluster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.vippy.core.ClusterNodes;
 import io.vippy.core.Dataplane;
 import io.vippy.core.HealthAgreement;
@@ -16,11 +17,14 @@ import io.vippy.core.VippyConfig;
 import io.vippy.core.model.NotFoundException;
 import io.vippy.core.reconciler.Reconciler;
 import io.vippy.store.etcd.EtcdKeyspace;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -66,6 +70,18 @@ public class ClusterProducer {
 
     void leave(@jakarta.enterprise.inject.Disposes EtcdMembership membership) {
         membership.close();
+    }
+
+    /**
+     * Leaves the cluster once Vippy has stopped (routes withdrawn), while the etcd client still runs: CDI disposes
+     * beans in no set order, and with the client closed first the lease was left to run out, so no other node could
+     * lead (nor see this one gone) until then.
+     */
+    void leaveOnStop(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) ShutdownEvent event, VippyConfig config,
+            Instance<EtcdMembership> membership) {
+        if (config.clustered()) {
+            membership.get().close();
+        }
     }
 
     @Produces

@@ -234,9 +234,16 @@ final class EtcdMembership implements Leadership, AutoCloseable {
         }
     }
 
-    /** Leaves at once: revoking the lease deletes the registration and the leader key, so another node leads now. */
+    /**
+     * Leaves at once: revoking the lease deletes the registration and the leader key, so another node leads now. Only
+     * the first call does anything.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (ticker.isShutdown()) {
+            return;
+        }
+        boolean led = isLeader();
         ticker.shutdownNow();
         if (leaderWatch != null) {
             leaderWatch.close();
@@ -245,6 +252,8 @@ final class EtcdMembership implements Leadership, AutoCloseable {
         if (leaseId != 0) {
             try {
                 keyspace.await(leases.revoke(leaseId), "the lease revocation");
+                LOG.infof("left the cluster: lease revoked, so node %s's registration%s is gone now", nodeName,
+                        led ? " and leadership" : "");
             } catch (EtcdUnreachableException e) {
                 LOG.infof("could not revoke this node's lease (%s); it runs out by itself", e.getMessage());
             }

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,26 @@ class ClusterLeaderIT {
         System.out.printf("cluster: leader node%d frozen (SIGSTOP) %d ms; node%d led after %d ms (lease %d s);"
                 + " after SIGCONT the old leader's fenced writes refused: %.0f%n", leader,
                 (resumed - paused) / 1_000_000, next, (leading - paused) / 1_000_000, LEASE.toSeconds(), refused);
+    }
+
+    /** A leader stopped with SIGTERM revokes its lease as it leaves, so another node leads without waiting it out. */
+    @Test
+    void aLeaderStoppedWithSigtermHandsOverWithoutWaitingForItsLease() {
+        int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(20));
+        List<Integer> survivors = others(leader);
+        assertEquals(0, rig.node(leader).terminate(), "exit code after SIGTERM");
+        long stopped = System.nanoTime();
+        int next = awaitLeader(survivors, LEASE.plusSeconds(5));
+        long leading = System.nanoTime();
+        String log = rig.node(leader).log();
+        assertTrue(log.contains("left the cluster: lease revoked"), "node" + leader + "'s log:\n"
+                + log.substring(Math.max(0, log.length() - 3000)));
+        ClusterRig.await("node" + leader + " not alive in node" + next + "'s /cluster/nodes", Duration.ofSeconds(10),
+                () -> StreamSupport.stream(rig.expect(next, 200, "GET", "/cluster/nodes", null).spliterator(), false)
+                        .anyMatch(node -> node.path("name").asText().equals("node" + leader)
+                                && !node.path("alive").asBoolean()), rig::diagnostics);
+        System.out.printf("cluster: leader node%d stopped (SIGTERM); node%d led %d ms after it exited (lease %d s)%n",
+                leader, next, (leading - stopped) / 1_000_000, LEASE.toSeconds());
     }
 
     /** Waits until every node of {@code nodes} names the same live leader, one of them; returns it. */
