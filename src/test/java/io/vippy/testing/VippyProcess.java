@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,13 +55,12 @@ public final class VippyProcess implements AutoCloseable {
     /** Starts the jar and waits until {@code healthy} says so (for an API that plain HTTP cannot reach: TLS). */
     public static VippyProcess start(Map<String, String> settings, Path log, Predicate<VippyProcess> healthy) {
         int port = freePort();
-        List<String> command = new ArrayList<>(javaCommand(port));
-        command.add("-Dvippy.api.token=" + VippyTestEnvironment.TOKEN);
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", JAR.toString()));
+        Map<String, String> withToken = new LinkedHashMap<>(settings);
+        withToken.putIfAbsent("vippy.api.token", VippyTestEnvironment.TOKEN);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process process = new ProcessBuilder(deployedCommand(List.of(), port, withToken))
+                    .directory(JAR.getParent().toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toAbsolutePath().toFile())).start();
             VippyProcess vippy = new VippyProcess(process, port, log);
             vippy.awaitHealthy(healthy);
             return vippy;
@@ -80,12 +80,8 @@ public final class VippyProcess implements AutoCloseable {
      */
     public static EarlyExit runExpectingExit(List<String> wrapper, Map<String, String> settings,
             Map<String, String> environment, Duration timeout) {
-        List<String> command = new ArrayList<>(wrapper);
-        command.addAll(javaCommand(freePort()));
-        command.add("-XX:SharedArchiveFile=app-cds.jsa");
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", JAR.getFileName().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(JAR.getParent().toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(deployedCommand(wrapper, freePort(), settings))
+                .directory(JAR.getParent().toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();
@@ -113,13 +109,21 @@ public final class VippyProcess implements AutoCloseable {
         }
     }
 
-    /** The JVM as deploy/vippy.service runs it, on its own port. */
-    private static List<String> javaCommand(int port) {
+    /**
+     * The JVM options of {@code deploy/vippy.service}, its class-data archive included, behind {@code wrapper}: run
+     * from the jar's directory, where the archive is, so that the class path matches the one it was made with.
+     */
+    private static List<String> deployedCommand(List<String> wrapper, int port, Map<String, String> settings) {
         if (!Files.exists(JAR)) {
             throw new AssertionError(JAR + " is missing: run the packaged-jar tests with ./mvnw verify");
         }
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port);
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m",
+                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", JAR.getFileName().toString()));
+        return command;
     }
 
     private boolean answersHealth() {
