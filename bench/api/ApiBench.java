@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  */
 public class ApiBench {
     static final String TOKEN = "bench-token-0123456789abcdef";
-    static final List<String> DEPLOYED_JVM_OPTIONS = List.of("-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+    static final List<String> DEPLOYED_JVM_OPTIONS = List.of("-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m",
+            "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=10", "-XX:TieredStopAtLevel=1",
             "-XX:+ExitOnOutOfMemoryError");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static int port;

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B package -DskipTests
 log=$(mktemp /tmp/vippy-gc-XXXXXX.log)
 java bench/api/ApiBench.java "${1:-1000}" -XX:SharedArchiveFile=app-cds.jsa -XX:+UseSerialGC -Xms16m -Xmx256m \
-    -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError "${@:2}" "-Xlog:gc:file=$log"
+    -XX:MaxHeapFreeRatio=40 -XX:MinHeapFreeRatio=10 -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError "${@:2}" "-Xlog:gc:file=$log"
 echo
 echo "GC pauses (-Xlog:gc, $log):"
 grep -o 'Pause.*' "$log" | sed -E 's/^Pause ([A-Za-z]+).* ([0-9.]+)ms$/\1 \2/' | sort -k2 -g | awk '

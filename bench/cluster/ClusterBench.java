@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  */
 public class ClusterBench {
     static final List<String> DEPLOYED_JVM_OPTIONS = List.of("-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC",
-            "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+            "-Xms16m", "-Xmx256m", "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=10", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
     static final String POOL = "198.18.0.0/16";
     static final Path APP = Path.of("target/quarkus-app").toAbsolutePath();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -120,7 +120,7 @@ public final class VippyProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m",
-                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
+                "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=10", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.getFileName().toString()));
         return command;
