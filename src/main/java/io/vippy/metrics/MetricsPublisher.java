@@ -56,6 +56,8 @@ public class MetricsPublisher {
     /** A refresh is queued on the kernel thread or running: ticks meanwhile are skipped, never queued up. */
     private final AtomicBoolean refreshPending = new AtomicBoolean();
     private volatile boolean stopped;
+    /** The kernel's counters take at most a twentieth of the kernel thread, however many services there are. */
+    private final ReadPacing trafficReads = new ReadPacing(20);
 
     MetricsPublisher(Dataplane dataplane, KernelExecutor kernel, LoadBalancerRegistry registry,
             RouteAnnouncer announcer, MetricsConfig config, MeterRegistry meterRegistry) {
@@ -122,8 +124,12 @@ public class MetricsPublisher {
             // Status and sessions first: a failing kernel read must not hide what is failing.
             publishHealth(loadBalancers);
             publishPeers(announcer.peers());
-            publishTraffic(loadBalancers, dataplane.counters());
-            meters.sweep();
+            long started = System.nanoTime();
+            if (trafficReads.due(started)) {
+                publishTraffic(loadBalancers, dataplane.counters());
+                trafficReads.took(started, System.nanoTime());
+                meters.sweep(); // only after a full set: it would remove the traffic meters a skipped read left
+            }
         } catch (RuntimeException e) {
             LOG.warnf("metrics: refresh failed, keeping the last values: %s", e.toString());
         }
